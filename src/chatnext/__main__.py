@@ -1,0 +1,3 @@
+from chatnext.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,60 @@
+"""create_app(settings): routes, lifespan, error handlers."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from chatnext.config import Settings
+from chatnext.errors import error_response
+from chatnext.routes.azure import AzureRoute
+from chatnext.routes.meta import health, public_config
+from chatnext.routes.openai import OpenAIRoute
+from chatnext.services import Services
+
+log = logging.getLogger("chatnext")
+
+_STATUS_CODES = {404: "not_found", 405: "method_not_allowed"}
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    return error_response(exc.status_code, _STATUS_CODES.get(exc.status_code, "http_error"), exc.detail)
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s", request.url.path)
+    return error_response(500, "internal_error", "the server failed on this request; see its log")
+
+
+def create_app(settings: Settings) -> Starlette:
+    services = Services.build(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        for target in services.targets.values():
+            services.client.session(target.proxy)  # connection pools exist before the first chat
+        try:
+            yield
+        finally:
+            await services.client.close()
+
+    app = Starlette(
+        routes=[
+            Route("/api/health", health, methods=["GET"]),
+            Route("/api/config", public_config, methods=["GET", "POST"]),
+            Route("/api/openai/{path:path}", OpenAIRoute(services)),
+            Route("/api/azure/deployments/{deployment}/{path:path}", AzureRoute(services)),
+        ],
+        exception_handlers={HTTPException: _http_error, Exception: _server_error},
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    return app

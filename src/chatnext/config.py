@@ -1,0 +1,271 @@
+"""Environment variables (NextChat's names) -> one frozen Settings object.
+
+Every variable is declared once in VARIABLES: its parser, default, whether it
+is a secret, and what it means. Start-up, `chatnext config` and the
+configuration docs all read that one table.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from chatnext import envfile
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+class ConfigError(ValueError):
+    """A variable has a value chatnext cannot use; the message names it."""
+
+
+def as_bool(raw: str) -> bool:
+    # NextChat treats any non-empty value as "on", even "0" or "false".
+    return raw != ""
+
+
+def as_list(raw: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in raw.split(",") if item.strip())
+
+
+def as_text(raw: str) -> str:
+    return raw.strip()
+
+
+def as_url(raw: str, *, default_scheme: str = "https") -> str:
+    url = raw.strip()
+    if not url:
+        return ""
+    if "://" not in url:
+        url = f"{default_scheme}://{url}"
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or " " in url:
+        raise ValueError("is not an http(s) URL")
+    try:
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        raise ValueError("has an invalid port") from None
+    return url.rstrip("/")
+
+
+def as_base_url(raw: str) -> str:
+    url = as_url(raw)
+    # Many guides tell people to end BASE_URL with /v1; NextChat then asks for
+    # /v1/v1/... Accept both spellings.
+    return url[: -len("/v1")] if url.endswith("/v1") else url
+
+
+def as_proxy_url(raw: str) -> str:
+    url = raw.strip()
+    if not url:
+        return ""
+    if "://" not in url:
+        url = f"http://{url}"
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https", "socks4", "socks5", "socks5h") or not parts.hostname:
+        raise ValueError("is not a proxy URL (http://, https://, socks5://host:port)")
+    return url
+
+
+def as_seconds(raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError("must be a number of seconds") from None
+    if not value > 0 or value == float("inf"):
+        raise ValueError("must be a positive number of seconds")
+    return value
+
+
+def as_byte_count(raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError("must be a whole number of bytes") from None
+    if value <= 0:
+        raise ValueError("must be a positive number of bytes")
+    return value
+
+
+def as_networks(raw: str) -> tuple[Network, ...]:
+    try:
+        return tuple(ipaddress.ip_network(item, strict=False) for item in as_list(raw))
+    except ValueError:
+        raise ValueError("must list IP addresses or networks (10.0.0.0/8)") from None
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    parse: Callable[[str], Any]
+    default: str
+    meaning: str
+    secret: bool = False
+    nextchat: str = "same"
+
+    @property
+    def attr(self) -> str:
+        return self.name.lower()
+
+
+VARIABLES: tuple[Variable, ...] = (
+    Variable(
+        "OPENAI_API_KEY",
+        as_list,
+        "",
+        "OpenAI API keys, comma-separated; a key that answers 401/429/quota is cooled down and the next one tried",
+        secret=True,
+        nextchat="same, plus cool-down",
+    ),
+    Variable(
+        "BASE_URL", as_base_url, "https://api.openai.com", "OpenAI upstream; https:// is added when no scheme is given"
+    ),
+    Variable("OPENAI_ORG_ID", as_text, "", "sent as OpenAI-Organization"),
+    Variable("CODE", as_list, "", "access codes, comma-separated; empty leaves the server open", secret=True),
+    Variable("HIDE_USER_API_KEY", as_bool, "", "any value: users may not use their own API key"),
+    Variable(
+        "DISABLE_GPT4", as_bool, "", "any value: hide and refuse gpt-4*, chatgpt-4o*, o1*, o3* (gpt-4o-mini stays)"
+    ),
+    Variable("ENABLE_BALANCE_QUERY", as_bool, "", "any value: show the upstream balance in settings"),
+    Variable("DISABLE_FAST_LINK", as_bool, "", "any value: ignore ?code= and ?settings= in page URLs"),
+    Variable("CUSTOM_MODELS", as_text, "", "model list edits: +name, -name, -all, +all, name=Display, name@provider"),
+    Variable("DEFAULT_MODEL", as_text, "", "model (or model@provider) for new chats"),
+    Variable("VISION_MODELS", as_list, "", "extra model names treated as image-capable"),
+    Variable("AZURE_URL", as_url, "", "Azure endpoint, https://{resource}.openai.azure.com/openai"),
+    Variable("AZURE_API_KEY", as_list, "", "Azure keys, comma-separated, sent as api-key", secret=True),
+    Variable("AZURE_API_VERSION", as_text, "2024-10-21", "api-version used when a request names none"),
+    Variable(
+        "PROXY_URL",
+        as_proxy_url,
+        "",
+        "outbound proxy for every upstream call (http, https, socks5)",
+        secret=True,
+        nextchat="Docker-only in NextChat; everywhere here",
+    ),
+    Variable(
+        "HTTPS_PROXY",
+        as_proxy_url,
+        "",
+        "proxy for https upstreams when PROXY_URL is empty",
+        secret=True,
+        nextchat="documented but ignored by NextChat; honoured here",
+    ),
+    Variable(
+        "HTTP_PROXY",
+        as_proxy_url,
+        "",
+        "proxy for http upstreams when PROXY_URL is empty",
+        secret=True,
+        nextchat="documented but ignored by NextChat; honoured here",
+    ),
+    Variable(
+        "NO_PROXY",
+        as_list,
+        "",
+        "hosts reached without HTTP_PROXY/HTTPS_PROXY",
+        nextchat="documented but ignored by NextChat; honoured here",
+    ),
+    Variable("WHITE_WEBDAV_ENDPOINTS", as_list, "", "extra allowed WebDAV endpoints"),
+    Variable("DEFAULT_INPUT_TEMPLATE", as_text, "{{input}}", "initial input template"),
+    Variable(
+        "TRUSTED_PROXIES",
+        as_networks,
+        "",
+        "proxy addresses/networks whose X-Forwarded-For is believed",
+        nextchat="chatnext only",
+    ),
+    Variable(
+        "UPSTREAM_TIMEOUT",
+        as_seconds,
+        "600",
+        "seconds to wait for the upstream's first byte, and between bytes",
+        nextchat="chatnext only",
+    ),
+    Variable(
+        "MAX_BODY_BYTES",
+        as_byte_count,
+        "20000000",
+        "largest request body accepted (images included); larger gets 413",
+        nextchat="chatnext only",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    openai_api_key: tuple[str, ...] = ()
+    base_url: str = "https://api.openai.com"
+    openai_org_id: str = ""
+    code: tuple[str, ...] = ()
+    hide_user_api_key: bool = False
+    disable_gpt4: bool = False
+    enable_balance_query: bool = False
+    disable_fast_link: bool = False
+    custom_models: str = ""
+    default_model: str = ""
+    vision_models: tuple[str, ...] = ()
+    azure_url: str = ""
+    azure_api_key: tuple[str, ...] = ()
+    azure_api_version: str = "2024-10-21"
+    proxy_url: str = ""
+    https_proxy: str = ""
+    http_proxy: str = ""
+    no_proxy: tuple[str, ...] = ()
+    white_webdav_endpoints: tuple[str, ...] = ()
+    default_input_template: str = "{{input}}"
+    trusted_proxies: tuple[Network, ...] = field(default=())
+    upstream_timeout: float = 600.0
+    max_body_bytes: int = 20_000_000
+
+
+def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | None = None) -> Settings:
+    """Settings from `environ` (default os.environ) over the `.env` file.
+
+    The process environment wins over the file, as docker compose does it.
+    Proxy variables are also read in lower case, the curl convention.
+    """
+    source = dict(envfile.load(env_file if env_file is not None else Path(".env")))
+    source.update(os.environ if environ is None else environ)
+    values: dict[str, Any] = {}
+    for var in VARIABLES:
+        raw = source.get(var.name)
+        if raw is None and var.name.endswith("_PROXY"):
+            raw = source.get(var.name.lower())
+        raw = var.default if raw is None or raw.strip() == "" else raw
+        try:
+            values[var.attr] = var.parse(raw)
+        except ValueError as exc:
+            shown = "<hidden>" if var.secret else repr(raw)
+            raise ConfigError(f"{var.name}={shown} {exc}") from None
+    return Settings(**values)
+
+
+def mask_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None and parts.username is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"***@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def describe(settings: Settings) -> list[tuple[str, str]]:
+    """(name, shown value) per variable; secrets never appear."""
+    rows = []
+    for var in VARIABLES:
+        value = getattr(settings, var.attr)
+        if var.secret and value:
+            shown = f"<{len(value)} set, hidden>" if isinstance(value, tuple) else mask_url(value)
+        elif isinstance(value, tuple):
+            shown = ",".join(str(v) for v in value)
+        elif isinstance(value, bool):
+            shown = "on" if value else "off"
+        else:
+            shown = str(value)
+        rows.append((var.name, shown))
+    return rows

@@ -1,0 +1,210 @@
+"""The streaming relay: the hot path.
+
+Bytes go to the browser as they arrive from the upstream, unparsed. Before
+the first byte is sent a failed key can still be swapped for the next one;
+after it, an upstream that dies mid-stream ends the stream with an error
+event and no `[DONE]`, so the client knows the answer is cut short.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from dataclasses import dataclass
+
+import aiohttp
+from starlette.types import Send
+
+from chatnext.errors import HTTPError
+from chatnext.upstream import Target, UpstreamClient
+
+log = logging.getLogger("chatnext.relay")
+
+# Upstream response headers worth passing on: the body's type and what an
+# SDK reads to pace its retries.
+_PASSED_HEADERS = frozenset(
+    {"content-type", "content-encoding", "retry-after", "retry-after-ms", "x-request-id", "x-should-retry"}
+)
+_STREAM_HEADERS = [(b"cache-control", b"no-cache"), (b"x-accel-buffering", b"no")]
+_DONE = b"[DONE]"
+
+
+@dataclass(frozen=True)
+class UpstreamRequest:
+    target: Target
+    method: str
+    path: str  # below the target's base URL, no leading slash
+    body: bytes | None = None
+    query: dict[str, str] | None = None
+    user_key: str | None = None  # the user's own key instead of the pool's
+    content_type: str = "application/json"
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+
+
+def refusal(status: int, body: bytes) -> str | None:
+    """Why a key was refused, when another key might do better."""
+    if status == 401:
+        return "unauthorized"
+    if status in (403, 429) and (b"insufficient_quota" in body or b"exceeded your current quota" in body):
+        return "quota"
+    if status == 429:
+        return "rate_limited"
+    return None
+
+
+def _retry_after(resp: aiohttp.ClientResponse) -> float | None:
+    try:
+        return float(resp.headers.get("Retry-After", ""))
+    except ValueError:
+        return None
+
+
+def _passed_headers(resp: aiohttp.ClientResponse) -> list[tuple[bytes, bytes]]:
+    return [
+        (k.lower().encode(), v.encode("latin-1"))
+        for k, v in resp.headers.items()
+        if k.lower() in _PASSED_HEADERS or k.lower().startswith("x-ratelimit-")
+    ]
+
+
+class Relay:
+    def __init__(self, client: UpstreamClient) -> None:
+        self.client = client
+        self.timeout = client.timeout
+
+    async def _open(self, req: UpstreamRequest, key: str) -> tuple[aiohttp.ClientResponse, bytes]:
+        """Send the request; wait for the status and the first bytes."""
+        target = req.target
+        session, proxy = self.client.session(target.proxy)
+        headers = target.headers(key)
+        if req.body is not None:
+            headers["Content-Type"] = req.content_type
+        query = {**target.default_query, **(req.query or {})}
+        url = f"{target.base_url}/{req.path}"
+        try:
+            async with asyncio.timeout(self.timeout):
+                resp = await session.request(
+                    req.method, url, data=req.body, headers=headers, params=query or None, proxy=proxy
+                )
+                try:
+                    first = await (resp.read() if resp.status >= 400 else resp.content.readany())
+                except BaseException:
+                    resp.close()
+                    raise
+        except TimeoutError:
+            raise HTTPError(
+                504, "upstream_timeout", f"the upstream sent nothing within {self.timeout:g} seconds"
+            ) from None
+        except (aiohttp.ClientPayloadError, aiohttp.ServerDisconnectedError):
+            raise HTTPError(
+                502, "upstream_disconnected", "the upstream closed the connection before answering"
+            ) from None
+        except (aiohttp.ClientError, OSError) as exc:
+            log.warning("upstream %s unreachable: %s", target.name, type(exc).__name__)
+            raise HTTPError(
+                502, "upstream_unreachable", f"cannot reach the {target.name} upstream; check its URL and the proxy"
+            ) from None
+        return resp, first
+
+    async def _open_with_keys(self, req: UpstreamRequest) -> tuple[aiohttp.ClientResponse, bytes]:
+        if req.user_key:
+            return await self._open(req, req.user_key)
+        pool = req.target.keys
+        keys = list(pool.candidates())
+        if not keys:
+            raise HTTPError(
+                401,
+                "missing_api_key",
+                f"the server has no API key for {req.target.name}; enter your own key in settings",
+            )
+        for attempt, key in enumerate(keys, 1):
+            resp, first = await self._open(req, key)
+            reason = refusal(resp.status, first) if resp.status >= 400 else None
+            if reason is None:
+                return resp, first
+            pool.cool_down(key, reason, _retry_after(resp) if reason == "rate_limited" else None)
+            log.warning(
+                "upstream %s refused a key (%s, HTTP %d): cooling it down", req.target.name, reason, resp.status
+            )
+            if attempt == len(keys):
+                return resp, first
+            resp.release()
+        raise AssertionError("unreachable")
+
+    async def fetch(self, req: UpstreamRequest) -> Reply:
+        """The whole upstream reply, for small non-streamed answers."""
+        resp, first = await self._open_with_keys(req)
+        try:
+            rest = await resp.read() if resp.status < 400 else b""
+        except (aiohttp.ClientError, TimeoutError):
+            resp.close()
+            raise HTTPError(502, "upstream_disconnected", "the upstream closed the connection mid-answer") from None
+        resp.release()
+        return Reply(resp.status, _passed_headers(resp), first + rest)
+
+    async def stream(self, req: UpstreamRequest, send: Send, done_marker: bytes | None = _DONE) -> None:
+        """Relay the upstream reply to `send` as it arrives.
+
+        Raises HTTPError only before anything was sent. Cancelling the task
+        (the browser went away) closes the upstream connection at once.
+        """
+        resp, first = await self._open_with_keys(req)
+        try:
+            headers = _passed_headers(resp)
+            event_stream = resp.content_type == "text/event-stream"
+            if event_stream:
+                headers += _STREAM_HEADERS
+            if resp.status >= 400:
+                headers.append((b"content-length", str(len(first)).encode()))
+                await send({"type": "http.response.start", "status": resp.status, "headers": headers})
+                await send({"type": "http.response.body", "body": first})
+                resp.release()
+                return
+            await send({"type": "http.response.start", "status": resp.status, "headers": headers})
+            await send({"type": "http.response.body", "body": first, "more_body": True})
+            before = last = first
+            failure = ""
+            try:
+                async for chunk in resp.content.iter_any():
+                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                    before, last = last, chunk
+            except TimeoutError:
+                failure = f"the upstream went silent for {self.timeout:g} seconds mid-answer"
+            except aiohttp.ClientError:
+                failure = "the upstream connection broke mid-answer"
+            if event_stream and done_marker and not failure and done_marker not in (before[-64:] + last[-64:]):
+                failure = "the upstream ended the answer early"
+            if failure:
+                log.warning("upstream %s stream failed: %s", req.target.name, failure)
+                resp.close()
+                if not event_stream:
+                    raise StreamBroken(failure)
+                await send({"type": "http.response.body", "body": _error_event(failure), "more_body": True})
+            else:
+                resp.release()
+            await send({"type": "http.response.body", "body": b""})
+        finally:
+            # Without this, a cancelled relay (browser gone) would leave the
+            # upstream generating tokens someone pays for.
+            if not resp.closed:
+                resp.close()
+
+
+class StreamBroken(Exception):
+    """A non-event-stream reply broke after its headers went out.
+
+    The only honest signal left is to drop the connection, so the client
+    sees a truncated body instead of a short one that looks complete.
+    """
+
+
+def _error_event(message: str) -> bytes:
+    payload = {"error": {"message": message, "type": "upstream_error", "code": "upstream_stream_broken"}}
+    return b"data: " + json.dumps(payload).encode() + b"\n\n"

@@ -1,0 +1,32 @@
+"""Routes about the server itself: health and the public configuration."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from chatnext import __version__
+from chatnext.services import Services
+
+
+def health(request: Request) -> Response:
+    return JSONResponse({"ok": True, "version": __version__})
+
+
+def public_config(request: Request) -> Response:
+    """NextChat's /api/config shape: what the page needs, never a secret."""
+    services: Services = request.app.state.services
+    s = services.settings
+    return JSONResponse(
+        {
+            "needCode": bool(s.code),
+            "hideUserApiKey": s.hide_user_api_key,
+            "disableGPT4": s.disable_gpt4,
+            "hideBalanceQuery": not s.enable_balance_query,
+            "disableFastLink": s.disable_fast_link,
+            "customModels": s.custom_models,
+            "defaultModel": s.default_model,
+            "visionModels": ",".join(s.vision_models),
+            "defaultInputTemplate": s.default_input_template,
+        }
+    )

@@ -1,0 +1,85 @@
+"""/api/openai/{path}: NextChat's OpenAI relay, reachable by the OpenAI SDK.
+
+Only NextChat's allow-list of paths passes. A chat whose model is bound to
+Azure in CUSTOM_MODELS goes to Azure instead.
+"""
+
+from __future__ import annotations
+
+import json
+
+from starlette.types import Receive, Scope, Send
+
+from chatnext.asgi import until_disconnect
+from chatnext.errors import HTTPError
+from chatnext.models import AZURE
+from chatnext.relay import UpstreamRequest
+from chatnext.routes.relayed import RelayRoute, query, refuse_model, with_model
+from chatnext.services import json_object
+
+CHAT = "v1/chat/completions"
+MODELS = "v1/models"
+ALLOWED: dict[str, frozenset[str]] = {
+    CHAT: frozenset({"POST"}),
+    MODELS: frozenset({"GET"}),
+    "v1/images/generations": frozenset({"POST"}),
+    "v1/audio/speech": frozenset({"POST"}),
+    "dashboard/billing/usage": frozenset({"GET"}),
+    "dashboard/billing/subscription": frozenset({"GET"}),
+}
+
+
+class OpenAIRoute(RelayRoute):
+    async def forward(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope["path_params"]["path"]
+        methods = ALLOWED.get(path)
+        if methods is None:
+            raise HTTPError(403, "forbidden_path", f"you are not allowed to request {path}")
+        if scope["method"] not in methods:
+            raise HTTPError(405, "method_not_allowed", f"{path} does not accept {scope['method']}")
+        services = self.services
+        user_key = services.authorize(scope)
+        body = await self.body(scope, receive)
+        target = services.targets["openai"]
+        upstream_path = path
+        if body is not None:
+            payload = json_object(body)
+            model = payload.get("model")
+            if path == CHAT and not (isinstance(model, str) and model):
+                raise HTTPError(400, "missing_model", "the request names no model")
+            if isinstance(model, str):
+                resolved = services.models.resolve(model)
+                if resolved is None:
+                    raise refuse_model(model)
+                if resolved.provider == AZURE and path == CHAT:
+                    azure = services.targets.get(AZURE)
+                    if azure is None:
+                        raise HTTPError(
+                            503, "azure_not_configured", f"{model} is bound to Azure but AZURE_URL is not set"
+                        )
+                    target = azure
+                    upstream_path = f"deployments/{resolved.label}/chat/completions"
+                body = with_model(payload, body, resolved.name)
+        req = UpstreamRequest(target, scope["method"], upstream_path, body, query(scope), user_key)
+        if path == MODELS and (services.models.custom or services.models.disable_gpt4):
+            await until_disconnect(self._filtered_models(req, send), receive)
+        else:
+            await self.stream(req, receive, send)
+
+    async def _filtered_models(self, req: UpstreamRequest, send: Send) -> None:
+        """The upstream's model list without the models this server refuses."""
+        reply = await self.services.relay.fetch(req)
+        body = reply.body
+        if reply.status == 200:
+            try:
+                listing = json.loads(body)
+                listing["data"] = [
+                    m for m in listing["data"] if self.services.models.resolve(str(m.get("id", ""))) is not None
+                ]
+                body = json.dumps(listing).encode()
+            except (ValueError, KeyError, TypeError, AttributeError):
+                raise HTTPError(502, "upstream_bad_reply", "the upstream's model list is not valid JSON") from None
+        headers = [(k, v) for k, v in reply.headers if k != b"content-type"]
+        headers += [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+        await send({"type": "http.response.start", "status": reply.status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
