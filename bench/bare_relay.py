@@ -51,7 +51,9 @@ def main() -> None:
     app.cleanup_ctx.append(client_session)
     app.router.add_post("/v1/chat/completions", relay)
     # backlog: aiohttp's default of 128 drops SYNs when 500 streams connect at once.
-    web.run_app(app, host="127.0.0.1", port=port, backlog=2048, access_log=None, print=None, loop=uvloop.new_event_loop())
+    web.run_app(
+        app, host="127.0.0.1", port=port, backlog=2048, access_log=None, print=None, loop=uvloop.new_event_loop()
+    )
 
 
 if __name__ == "__main__":

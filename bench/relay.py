@@ -1,0 +1,561 @@
+"""How much the chatnext relay costs over a bare aiohttp relay.
+
+One run starts a fake OpenAI upstream, chatnext and bench/bare_relay.py as
+subprocesses, then streams chat completions at each concurrency level three
+ways: straight from the upstream, through chatnext, through the bare relay.
+It prints time to first token (TTFT), the relays' CPU per relayed chunk,
+errors and peak memory, and checks them against the targets.
+
+    python bench/relay.py [--concurrency 1,100,500] [--chunks 50]
+                          [--requests-per-level 1000] [--json out.json]
+
+Linux only: CPU and memory come from /proc. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import ctypes
+import json
+import math
+import os
+import resource
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import IO
+
+import aiohttp
+import uvloop
+from aiohttp import web
+
+BENCH = Path(__file__).resolve().parent
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+CHAT_BODY = json.dumps(
+    {"model": "gpt-4o-mini", "stream": True, "messages": [{"role": "user", "content": "Tell me about relays."}]}
+).encode()
+CLIENT_HEADERS = {"Content-Type": "application/json", "Authorization": "Bearer sk-bench"}
+DONE = b"data: [DONE]\n\n"
+TARGETS = ("direct", "chatnext", "bare")
+
+# Targets (the three PASS/FAIL lines).
+MAX_ADDED_TTFT_MS = 2.0
+MAX_CPU_RATIO = 1.5
+
+
+# --- the fake upstream (runs in its own process: `relay.py --fake-upstream PORT`)
+
+
+def sse_events(chunks: int) -> list[bytes]:
+    """A chat completion as OpenAI streams it: a role chunk, words, a stop chunk, [DONE]."""
+
+    def event(delta: dict[str, str], finish: str | None = None) -> bytes:
+        chunk = {
+            "id": "chatcmpl-BenchRelay0123456789abcdef",
+            "object": "chat.completion.chunk",
+            "created": 1764201600,
+            "model": "gpt-4o-mini",
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+        }
+        return b"data: " + json.dumps(chunk, separators=(",", ":")).encode() + b"\n\n"
+
+    words = [event({"content": f" word{i}"}) for i in range(1, chunks - 1)]
+    return [event({"role": "assistant", "content": ""}), *words, event({}, "stop"), DONE]
+
+
+def serve_fake_upstream(port: int, chunks: int) -> None:
+    raise_nofile_limit()
+    events = sse_events(chunks)
+
+    async def completions(request: web.Request) -> web.StreamResponse:
+        await request.read()
+        response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"})
+        await response.prepare(request)
+        # No sleep between events: the upstream must never be the bottleneck.
+        # aiohttp sets TCP_NODELAY and each write() goes straight to send(),
+        # so every event leaves as its own segment, as a real token stream does.
+        for data in events:
+            await response.write(data)
+        await response.write_eof()
+        return response
+
+    app = web.Application()
+    app.router.add_post("/v1/chat/completions", completions)
+    # backlog: aiohttp's default of 128 drops SYNs when 500 streams connect at once.
+    web.run_app(
+        app, host="127.0.0.1", port=port, backlog=2048, access_log=None, print=None, loop=uvloop.new_event_loop()
+    )
+
+
+# --- the servers under test
+
+
+def raise_nofile_limit() -> None:
+    """500 streams through a relay hold 1,500+ sockets; the usual soft limit is 1,024."""
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _die_with_parent() -> None:
+    # Runs in the child between fork and exec: should the benchmark be
+    # SIGKILLed, its servers get SIGTERM instead of living on as orphans.
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+class Server:
+    """A server subprocess, its log, and its CPU and memory from /proc."""
+
+    def __init__(self, name: str, argv: list[str], port: int, logs: Path, env: dict[str, str] | None = None) -> None:
+        self.name = name
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self.log_path = logs / f"{name}.log"
+        self._log: IO[bytes] = self.log_path.open("wb")
+        # Its own session, so a Ctrl-C in the terminal reaches only the
+        # benchmark, which then stops the servers in order.
+        self.proc = subprocess.Popen(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=logs,
+            start_new_session=True,
+            preexec_fn=_die_with_parent,
+        )
+
+    def cpu_seconds(self) -> float:
+        stat = Path(f"/proc/{self.proc.pid}/stat").read_text()
+        # The command name in parentheses may hold spaces: split after it.
+        fields = stat[stat.rindex(")") + 2 :].split()
+        utime, stime = int(fields[11]), int(fields[12])
+        return (utime + stime) / CLOCK_TICKS
+
+    def peak_rss_mb(self) -> float:
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+        raise RuntimeError(f"no VmHWM for {self.name}")
+
+    async def wait_ready(self, health_path: str | None, timeout: float = 20.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.name} exited with {self.proc.returncode}:\n{self.log_tail()}")
+            if await self._answers(health_path):
+                return
+            await asyncio.sleep(0.1)
+        raise RuntimeError(f"{self.name} not ready after {timeout:g} s:\n{self.log_tail()}")
+
+    async def _answers(self, health_path: str | None) -> bool:
+        try:
+            if health_path is None:
+                _, writer = await asyncio.open_connection("127.0.0.1", self.port)
+                writer.close()
+                return True
+            async with aiohttp.ClientSession() as session, session.get(self.url + health_path) as resp:
+                return resp.status == 200
+        except OSError:
+            return False
+
+    def log_tail(self, lines: int = 20) -> str:
+        self._log.flush()
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=8)  # uvicorn's graceful shutdown takes up to 5 s
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._log.close()
+
+
+def chatnext_env(upstream_url: str) -> dict[str, str]:
+    """The benchmark's environment with no chatnext setting but the two it needs.
+
+    A CODE, proxy or CUSTOM_MODELS left in the shell would change what is measured.
+    """
+    from chatnext.config import VARIABLES
+
+    names = {v.name for v in VARIABLES} | {v.name.lower() for v in VARIABLES if v.name.endswith("_PROXY")}
+    env = {k: v for k, v in os.environ.items() if k not in names}
+    env.update(OPENAI_API_KEY="sk-bench", BASE_URL=upstream_url)
+    return env
+
+
+def chatnext_command() -> str:
+    # The console script beside this interpreter: the venv's chatnext even
+    # when the venv is not activated.
+    script = Path(sys.executable).parent / "chatnext"
+    return str(script) if script.exists() else "chatnext"
+
+
+@contextlib.contextmanager
+def servers(chunks: int) -> Iterator[dict[str, Server]]:
+    """Upstream, chatnext and the bare relay, stopped however the run ends."""
+    started: list[Server] = []
+    with tempfile.TemporaryDirectory(prefix="chatnext-bench-") as tmp:
+        logs = Path(tmp)
+        try:
+            upstream_port = free_port()
+            upstream = Server(
+                "upstream",
+                [sys.executable, __file__, "--fake-upstream", str(upstream_port), "--chunks", str(chunks)],
+                upstream_port,
+                logs,
+            )
+            started.append(upstream)
+            port = free_port()
+            chatnext_argv = [chatnext_command(), "serve", "--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
+            started.append(Server("chatnext", chatnext_argv, port, logs, chatnext_env(upstream.url)))
+            port = free_port()
+            started.append(
+                Server("bare", [sys.executable, str(BENCH / "bare_relay.py"), str(port), upstream.url], port, logs)
+            )
+            yield {s.name: s for s in started}
+        finally:
+            for server in reversed(started):
+                server.stop()
+
+
+# --- the load generator
+
+
+@dataclass
+class Sample:
+    ttft: float | None = None  # seconds
+    events: int = 0
+    reads: int = 0  # how many pieces the events arrived in: relays may coalesce
+    size: int = 0
+    error: str = ""
+
+
+async def stream_once(session: aiohttp.ClientSession, url: str, expected_events: int) -> Sample:
+    sample = Sample()
+    tail = b""
+    start = time.perf_counter()
+    try:
+        async with session.post(url, data=CHAT_BODY, headers=CLIENT_HEADERS) as resp:
+            if resp.status != 200:
+                await resp.read()
+                sample.error = f"HTTP {resp.status}"
+                return sample
+            async for chunk in resp.content.iter_any():
+                if sample.ttft is None and b"data:" in chunk:
+                    sample.ttft = time.perf_counter() - start
+                sample.reads += 1
+                sample.size += len(chunk)
+                # Chunks split events anywhere; the previous chunk's last
+                # byte catches a "\n\n" that straddles the boundary.
+                sample.events += (tail[-1:] + chunk).count(b"\n\n")
+                tail = (tail + chunk)[-len(DONE) :]
+    except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+        sample.error = type(exc).__name__
+        return sample
+    if tail != DONE:
+        sample.error = "no [DONE]"
+    elif sample.events != expected_events:
+        sample.error = f"{sample.events} events, not {expected_events}"
+    return sample
+
+
+async def closed_loop(
+    session: aiohttp.ClientSession, url: str, concurrency: int, per_stream: int, expected_events: int
+) -> list[Sample]:
+    """`concurrency` streams, each sending its next request as soon as the last one ends."""
+
+    async def stream() -> list[Sample]:
+        return [await stream_once(session, url, expected_events) for _ in range(per_stream)]
+
+    return [s for batch in await asyncio.gather(*(stream() for _ in range(concurrency))) for s in batch]
+
+
+@dataclass
+class TargetRun:
+    requests: int
+    ttft_ms: list[float] = field(repr=False)
+    errors: int
+    error_kinds: dict[str, int]
+    seconds: float
+    bytes_per_request: float
+    reads_per_request: float
+    relay_cpu_us_per_chunk: float | None  # None for direct: nothing relays
+    upstream_cpu_us_per_chunk: float
+    relay_peak_rss_mb: float | None
+
+    def p(self, q: float) -> float:
+        return percentile(self.ttft_ms, q)
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile; NaN when nothing succeeded."""
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
+
+
+async def measure(
+    session: aiohttp.ClientSession,
+    target: str,
+    procs: dict[str, Server],
+    concurrency: int,
+    per_stream: int,
+    chunks: int,
+) -> TargetRun:
+    upstream = procs["upstream"]
+    relay = procs.get(target)
+    url = (relay or upstream).url + ("/api/openai" if target == "chatnext" else "") + "/v1/chat/completions"
+    expected = chunks + 1
+    # One unmeasured round first: connection set-up on every hop (and
+    # chatnext's first-request imports) belong to start-up, not to the level.
+    await closed_loop(session, url, concurrency, 1, expected)
+    relay_cpu = relay.cpu_seconds() if relay else 0.0
+    upstream_cpu = upstream.cpu_seconds()
+    start = time.perf_counter()
+    samples = await closed_loop(session, url, concurrency, per_stream, expected)
+    seconds = time.perf_counter() - start
+    relayed = len(samples) * expected
+    kinds = Counter(s.error for s in samples if s.error)
+    return TargetRun(
+        requests=len(samples),
+        ttft_ms=[s.ttft * 1000 for s in samples if s.ttft is not None and not s.error],
+        errors=sum(kinds.values()),
+        error_kinds=dict(kinds),
+        seconds=seconds,
+        bytes_per_request=sum(s.size for s in samples) / len(samples),
+        reads_per_request=sum(s.reads for s in samples) / len(samples),
+        relay_cpu_us_per_chunk=(relay.cpu_seconds() - relay_cpu) / relayed * 1e6 if relay else None,
+        upstream_cpu_us_per_chunk=(upstream.cpu_seconds() - upstream_cpu) / relayed * 1e6,
+        relay_peak_rss_mb=relay.peak_rss_mb() if relay else None,
+    )
+
+
+def requests_per_stream(concurrency: int, requests_per_level: int) -> int:
+    """Requests each stream sends: at least `requests_per_level` in all, and at least 3 rounds."""
+    return max(3, math.ceil(requests_per_level / concurrency)) if concurrency > 1 else requests_per_level
+
+
+# --- the report
+
+
+@dataclass
+class Level:
+    concurrency: int
+    runs: dict[str, TargetRun]
+
+    def added(self, target: str, q: float) -> float:
+        return self.runs[target].p(q) - self.runs["direct"].p(q)
+
+    def cpu_ratio(self) -> float:
+        chatnext, bare = (self.runs[t].relay_cpu_us_per_chunk or math.nan for t in ("chatnext", "bare"))
+        return chatnext / bare if bare else math.nan
+
+
+@dataclass
+class Check:
+    name: str
+    value: str
+    passed: bool
+
+
+def checks(levels: list[Level]) -> list[Check]:
+    by_c = {level.concurrency: level for level in levels}
+    result = []
+    if 1 in by_c:
+        added = by_c[1].added("chatnext", 50)
+        result.append(
+            Check(
+                f"chatnext added TTFT p50 at C=1 < {MAX_ADDED_TTFT_MS:g} ms",
+                f"{added:.2f} ms",
+                added < MAX_ADDED_TTFT_MS,
+            )
+        )
+    top = max(by_c)
+    errors = by_c[top].runs["chatnext"].errors
+    result.append(Check(f"chatnext errors at C={top} = 0", str(errors), errors == 0))
+    worst = max(levels, key=lambda level: level.cpu_ratio())
+    ratio = worst.cpu_ratio()
+    result.append(
+        Check(
+            f"CPU/chunk chatnext / bare <= {MAX_CPU_RATIO:g} at every level",
+            f"worst {ratio:.2f} (C={worst.concurrency})",
+            ratio <= MAX_CPU_RATIO,
+        )
+    )
+    return result
+
+
+def table(levels: list[Level]) -> str:
+    columns: list[tuple[str, str, Callable[[Level], str]]] = [
+        ("", "C", lambda lv: str(lv.concurrency)),
+        ("", "req", lambda lv: str(lv.runs["direct"].requests)),
+        ("direct TTFT", "p50", lambda lv: f"{lv.runs['direct'].p(50):.2f}"),
+        ("ms", "p99", lambda lv: f"{lv.runs['direct'].p(99):.2f}"),
+        ("chatnext", "p50", lambda lv: f"{lv.runs['chatnext'].p(50):.2f}"),
+        ("TTFT ms", "p99", lambda lv: f"{lv.runs['chatnext'].p(99):.2f}"),
+        ("chatnext", "+p50", lambda lv: f"{lv.added('chatnext', 50):+.2f}"),
+        ("added ms", "+p99", lambda lv: f"{lv.added('chatnext', 99):+.2f}"),
+        ("bare TTFT", "p50", lambda lv: f"{lv.runs['bare'].p(50):.2f}"),
+        ("ms", "+p50", lambda lv: f"{lv.added('bare', 50):+.2f}"),
+        ("CPU us/", "chatnext", lambda lv: f"{lv.runs['chatnext'].relay_cpu_us_per_chunk:.1f}"),
+        ("chunk", "bare", lambda lv: f"{lv.runs['bare'].relay_cpu_us_per_chunk:.1f}"),
+        ("", "ratio", lambda lv: f"{lv.cpu_ratio():.2f}"),
+        ("errors", "direct", lambda lv: str(lv.runs["direct"].errors)),
+        ("", "chatnext", lambda lv: str(lv.runs["chatnext"].errors)),
+        ("", "bare", lambda lv: str(lv.runs["bare"].errors)),
+        ("peak RSS", "chatnext", lambda lv: f"{lv.runs['chatnext'].relay_peak_rss_mb:.1f}"),
+        ("MB", "bare", lambda lv: f"{lv.runs['bare'].relay_peak_rss_mb:.1f}"),
+    ]
+    rows = [[top for top, _, _ in columns], [sub for _, sub, _ in columns]]
+    rows += [[cell(level) for _, _, cell in columns] for level in levels]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(columns))]
+    lines = ["  ".join(text.rjust(width) for text, width in zip(row, widths, strict=True)) for row in rows]
+    lines.insert(2, "-" * len(lines[0]))
+    return "\n".join(lines)
+
+
+def report(levels: list[Level], chunks: int) -> str:
+    event_size = sum(map(len, sse_events(chunks))) / (chunks + 1)
+    out = [
+        f"{chunks} chunks + [DONE] per stream, {event_size:.0f} bytes per event on average; "
+        "added = target minus direct, per percentile",
+        "",
+        table(levels),
+        "",
+    ]
+    problems = [
+        f"  C={lv.concurrency} {target}: {kinds}"
+        for lv in levels
+        for target, run in lv.runs.items()
+        if (kinds := run.error_kinds)
+    ]
+    if problems:
+        out += ["Errors by kind:", *problems, ""]
+    out.append("Targets:")
+    out += [f"  {'PASS' if c.passed else 'FAIL'}  {c.name}: {c.value}" for c in checks(levels)]
+    return "\n".join(out)
+
+
+def save_json(path: Path, levels: list[Level], args: argparse.Namespace) -> None:
+    result = {
+        "settings": {
+            "concurrency": args.concurrency,
+            "chunks": args.chunks,
+            "requests_per_level": args.requests_per_level,
+        },
+        "cpus": os.cpu_count(),
+        "levels": [
+            {
+                "concurrency": lv.concurrency,
+                "cpu_ratio": lv.cpu_ratio(),
+                "targets": {
+                    name: {
+                        **{k: v for k, v in asdict(run).items() if k != "ttft_ms"},
+                        "ttft_ms": {"p50": run.p(50), "p90": run.p(90), "p99": run.p(99), "max": run.p(100)},
+                        "added_ttft_ms": {"p50": lv.added(name, 50), "p99": lv.added(name, 99)},
+                    }
+                    for name, run in lv.runs.items()
+                },
+            }
+            for lv in levels
+        ],
+        "checks": [asdict(c) for c in checks(levels)],
+    }
+    path.write_text(json.dumps(result, indent=2) + "\n")
+
+
+# --- main
+
+
+async def run(args: argparse.Namespace) -> list[Level]:
+    levels = []
+    with servers(args.chunks) as procs:
+        await procs["upstream"].wait_ready(None)
+        await procs["chatnext"].wait_ready("/api/health")
+        await procs["bare"].wait_ready(None)
+        # keepalive below uvicorn's 5 s: the client drops an idle connection
+        # before the server does, or the next level's first request may be
+        # sent on a socket the server is closing and count as an error.
+        connector = aiohttp.TCPConnector(limit=0, keepalive_timeout=3)
+        timeout = aiohttp.ClientTimeout(total=120, sock_read=30)
+        async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+            for concurrency in args.concurrency:
+                per_stream = requests_per_stream(concurrency, args.requests_per_level)
+                runs = {}
+                for target in TARGETS:
+                    print(
+                        f"C={concurrency:<4} {target:<8} {concurrency * per_stream} requests ...", end=" ", flush=True
+                    )
+                    runs[target] = await measure(session, target, procs, concurrency, per_stream, args.chunks)
+                    print(f"{runs[target].seconds:.1f} s", flush=True)
+                levels.append(Level(concurrency, runs))
+    return levels
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument(
+        "--concurrency",
+        type=lambda text: [int(c) for c in text.split(",")],
+        default=[1, 100, 500],
+        help="comma-separated concurrent streams per level (default 1,100,500)",
+    )
+    parser.add_argument("--chunks", type=int, default=50, help="chunk events per stream before [DONE] (default 50)")
+    parser.add_argument(
+        "--requests-per-level",
+        type=int,
+        default=1000,
+        help="requests per target and level: sequential at C=1, else rounded up to whole rounds, at least 3 (default 1000)",
+    )
+    parser.add_argument("--json", type=Path, help="also write the results to this file")
+    parser.add_argument("--fake-upstream", type=int, metavar="PORT", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.chunks < 2:
+        parser.error("--chunks must be at least 2 (a role chunk and a stop chunk)")
+    return args
+
+
+def main() -> int:
+    args = parse_args()
+    if args.fake_upstream:
+        serve_fake_upstream(args.fake_upstream, args.chunks)
+        return 0
+    raise_nofile_limit()  # the servers inherit it, chatnext included
+    # SIGTERM ends the run like Ctrl-C does, through the servers' cleanup.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    try:
+        levels = uvloop.run(run(args))
+    except KeyboardInterrupt:
+        print("\ninterrupted; servers stopped", file=sys.stderr)
+        return 130
+    print()
+    print(report(levels, args.chunks))
+    if args.json:
+        save_json(args.json, levels, args)
+        print(f"\nsaved {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
