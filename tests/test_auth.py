@@ -110,9 +110,7 @@ def test_forwarded_for_is_ignored_without_trusted_proxies(serve: Serve) -> None:
     assert r.status_code == 429
 
 
-def test_every_attempt_logs_outcome_ip_and_hash_never_the_code(
-    serve: Serve, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_every_attempt_logs_outcome_ip_and_hash_never_the_code(serve: Serve, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO)
     server = serve(CODE="s3cret-code", OPENAI_API_KEY="sk-very-secret-key-123")
     with server.client() as client:
@@ -146,7 +144,10 @@ def test_fingerprint_is_stable_for_one_configuration_and_salted() -> None:
     assert other.fingerprint("guess") != a.fingerprint("guess")
     import hashlib
 
-    assert a.fingerprint("guess") not in (hashlib.sha256(b"guess").hexdigest()[:8], hashlib.md5(b"guess").hexdigest()[:8])
+    assert a.fingerprint("guess") not in (
+        hashlib.sha256(b"guess").hexdigest()[:8],
+        hashlib.md5(b"guess").hexdigest()[:8],
+    )
 
 
 def test_lockout_doubles_on_repeat() -> None:

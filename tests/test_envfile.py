@@ -8,17 +8,17 @@ from chatnext.envfile import load, parse
 
 
 def test_parse_forms() -> None:
-    text = """
-# NextChat settings
-OPENAI_API_KEY=sk-1,sk-2
-export CODE = 'a b'
-BASE_URL="https://relay.example.com"   
-HIDE_USER_API_KEY=1 # keep keys on the server
-EMPTY=
-not a line
-=novalue
-"""
-    assert parse(text) == {
+    lines = [
+        "# NextChat settings",
+        "OPENAI_API_KEY=sk-1,sk-2",
+        "export CODE = 'a b'",
+        'BASE_URL="https://relay.example.com"   ',
+        "HIDE_USER_API_KEY=1 # keep keys on the server",
+        "EMPTY=",
+        "not a line",
+        "=novalue",
+    ]
+    assert parse("\n".join(lines)) == {
         "OPENAI_API_KEY": "sk-1,sk-2",
         "CODE": "a b",
         "BASE_URL": "https://relay.example.com",

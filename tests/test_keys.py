@@ -27,6 +27,6 @@ def test_random_spread_over_ready_keys() -> None:
 def test_resting_view_masks_keys() -> None:
     pool = KeyPool(("sk-proj-abcdefghijkl1234",))
     pool.cool_down("sk-proj-abcdefghijkl1234", "unauthorized")
-    (masked, left, why), = pool.resting()
+    ((masked, left, why),) = pool.resting()
     assert masked == "sk-…1234" and why == "unauthorized" and left > 3000
     assert mask_key("short") == "…"

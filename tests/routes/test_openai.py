@@ -75,9 +75,7 @@ def test_openai_sdk_quota_error_keeps_its_message(serve: Serve) -> None:
     ("method", "path"),
     [("POST", "v1/files"), ("GET", "v1/fine_tuning/jobs"), ("POST", "v1/../admin"), ("GET", "v1/models/gpt-4o")],
 )
-def test_paths_outside_the_allow_list_are_403(
-    serve: Serve, upstream: FakeUpstream, method: str, path: str
-) -> None:
+def test_paths_outside_the_allow_list_are_403(serve: Serve, upstream: FakeUpstream, method: str, path: str) -> None:
     server = serve(OPENAI_API_KEY="sk-server")
     with server.client() as client:
         r = client.request(method, f"/api/openai/{path}", json={})
