@@ -14,6 +14,8 @@ so one server serves every test:
     model drop-mid-stream -> two events, then the connection is cut
     model no-done         -> a stream that ends cleanly but without [DONE]
     model slow-stream     -> one event every 50 ms for `slow_seconds`
+    model stall-mid-stream -> two events, then silence for `slow_seconds`
+    model drop-mid-json   -> (not streaming) half a JSON body, then the connection is cut
 
 Every request is recorded, with whether the client hung up before the
 answer was complete.
@@ -172,6 +174,13 @@ class FakeUpstream:
             return _error(500, "The server had an error while processing your request.", "server_error", "server_error")
         if model == "slow-headers":
             await asyncio.sleep(self.slow_seconds)
+        if model == "drop-mid-json":
+            response = web.StreamResponse(headers={"Content-Type": "application/json", "Content-Length": "500"})
+            await response.prepare(request)
+            await response.write(b'{"id": "chatcmpl-fake", "choices": [')
+            assert request.transport is not None
+            request.transport.abort()
+            return response
         if not body.get("stream"):
             message = {"role": "assistant", "content": "".join(REPLY)}
             return web.json_response(
@@ -195,6 +204,8 @@ class FakeUpstream:
                 await asyncio.sleep(0.05)
         for i, word in enumerate(REPLY):
             await response.write(_chunk(model, word))
+            if model == "stall-mid-stream" and i == 1:
+                await asyncio.sleep(self.slow_seconds)
             if model == "drop-mid-stream" and i == 1:
                 assert request.transport is not None
                 request.transport.abort()

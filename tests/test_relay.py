@@ -158,6 +158,27 @@ def test_stream_dying_midway_ends_with_an_error_event_and_no_done(serve: Serve) 
     assert json.loads(data[-1])["error"]["code"] == "upstream_stream_broken"
 
 
+def test_stream_going_silent_midway_is_cut_after_the_timeout(serve: Serve, upstream: FakeUpstream) -> None:
+    upstream.slow_seconds = 3
+    server = serve(OPENAI_API_KEY="sk-good", UPSTREAM_TIMEOUT="0.5")
+    with server.client() as client:
+        started = time.monotonic()
+        r = client.post(CHAT, json=chat("stall-mid-stream"))
+    assert time.monotonic() - started < 2
+    data = events(r.text)
+    assert "[DONE]" not in data
+    assert "went silent" in json.loads(data[-1])["error"]["message"]
+    assert upstream.wait_closed().client_closed
+
+
+def test_plain_json_answer_dying_midway_is_not_passed_off_as_complete(serve: Serve) -> None:
+    server = serve(OPENAI_API_KEY="sk-good")
+    with server.client() as client:
+        with pytest.raises(httpx.RemoteProtocolError):
+            client.post(CHAT, json=chat("drop-mid-json", stream=False))
+        assert client.post(CHAT, json=chat()).status_code == 200
+
+
 def test_stream_ending_without_done_is_an_error(serve: Serve) -> None:
     server = serve(OPENAI_API_KEY="sk-good")
     with server.client() as client:
