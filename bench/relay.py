@@ -7,7 +7,7 @@ It prints time to first token (TTFT), the relays' CPU per relayed chunk,
 errors and peak memory, and checks them against the targets.
 
     python bench/relay.py [--concurrency 1,100,500] [--chunks 50]
-                          [--requests-per-level 1000] [--json out.json]
+                          [--requests-per-level 2000] [--gap-ms 0] [--json out.json]
 
 Linux only: CPU and memory come from /proc. See bench/README.md.
 """
@@ -72,19 +72,24 @@ def sse_events(chunks: int) -> list[bytes]:
     return [event({"role": "assistant", "content": ""}), *words, event({}, "stop"), DONE]
 
 
-def serve_fake_upstream(port: int, chunks: int) -> None:
+def serve_fake_upstream(port: int, chunks: int, gap_ms: float) -> None:
     raise_nofile_limit()
     events = sse_events(chunks)
+    gap = gap_ms / 1000
 
     async def completions(request: web.Request) -> web.StreamResponse:
         await request.read()
         response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"})
         await response.prepare(request)
-        # No sleep between events: the upstream must never be the bottleneck.
-        # aiohttp sets TCP_NODELAY and each write() goes straight to send(),
-        # so every event leaves as its own segment, as a real token stream does.
+        # By default no pause between events: the upstream must never be the
+        # bottleneck. aiohttp sets TCP_NODELAY and each write() goes straight
+        # to send(), so every event leaves as its own segment; but nothing
+        # waits in between, so a relay that is busy elsewhere reads several
+        # at once. --gap-ms spaces them out as a real model's tokens are.
         for data in events:
             await response.write(data)
+            if gap:
+                await asyncio.sleep(gap)
         await response.write_eof()
         return response
 
@@ -211,7 +216,7 @@ def chatnext_command() -> str:
 
 
 @contextlib.contextmanager
-def servers(chunks: int) -> Iterator[dict[str, Server]]:
+def servers(chunks: int, gap_ms: float) -> Iterator[dict[str, Server]]:
     """Upstream, chatnext and the bare relay, stopped however the run ends."""
     started: list[Server] = []
     with tempfile.TemporaryDirectory(prefix="chatnext-bench-") as tmp:
@@ -220,7 +225,14 @@ def servers(chunks: int) -> Iterator[dict[str, Server]]:
             upstream_port = free_port()
             upstream = Server(
                 "upstream",
-                [sys.executable, __file__, "--fake-upstream", str(upstream_port), "--chunks", str(chunks)],
+                [
+                    sys.executable,
+                    __file__,
+                    "--fake-upstream",
+                    str(upstream_port),
+                    f"--chunks={chunks}",
+                    f"--gap-ms={gap_ms}",
+                ],
                 upstream_port,
                 logs,
             )
@@ -406,31 +418,74 @@ def checks(levels: list[Level]) -> list[Check]:
     return result
 
 
+Cell = Callable[[Level], str]
+
+
+def _ms(target: str, q: float) -> Cell:
+    return lambda lv: f"{lv.runs[target].p(q):.2f}"
+
+
+def _added(target: str, q: float) -> Cell:
+    return lambda lv: f"{lv.added(target, q):+.2f}"
+
+
+def _of(target: str, attr: str, form: str = "{}") -> Cell:
+    return lambda lv: form.format(getattr(lv.runs[target], attr))
+
+
+# (group heading, [(column heading, cell)]): one table row per level.
+COLUMNS: list[tuple[str, list[tuple[str, Cell]]]] = [
+    ("", [("C", lambda lv: str(lv.concurrency)), ("req", _of("direct", "requests"))]),
+    ("direct TTFT ms", [("p50", _ms("direct", 50)), ("p99", _ms("direct", 99))]),
+    (
+        "chatnext TTFT ms",
+        [
+            ("p50", _ms("chatnext", 50)),
+            ("p99", _ms("chatnext", 99)),
+            ("+p50", _added("chatnext", 50)),
+            ("+p99", _added("chatnext", 99)),
+        ],
+    ),
+    ("bare TTFT ms", [("p50", _ms("bare", 50)), ("+p50", _added("bare", 50))]),
+    (
+        "CPU us/chunk",
+        [
+            ("chatnext", _of("chatnext", "relay_cpu_us_per_chunk", "{:.1f}")),
+            ("bare", _of("bare", "relay_cpu_us_per_chunk", "{:.1f}")),
+            ("ratio", lambda lv: f"{lv.cpu_ratio():.2f}"),
+        ],
+    ),
+    (
+        "errors",
+        [("direct", _of("direct", "errors")), ("chatnext", _of("chatnext", "errors")), ("bare", _of("bare", "errors"))],
+    ),
+    (
+        "peak RSS MB",
+        [
+            ("chatnext", _of("chatnext", "relay_peak_rss_mb", "{:.1f}")),
+            ("bare", _of("bare", "relay_peak_rss_mb", "{:.1f}")),
+        ],
+    ),
+    (
+        "reads/stream",
+        [
+            ("chatnext", _of("chatnext", "reads_per_request", "{:.1f}")),
+            ("bare", _of("bare", "reads_per_request", "{:.1f}")),
+        ],
+    ),
+]
+
+
 def table(levels: list[Level]) -> str:
-    columns: list[tuple[str, str, Callable[[Level], str]]] = [
-        ("", "C", lambda lv: str(lv.concurrency)),
-        ("", "req", lambda lv: str(lv.runs["direct"].requests)),
-        ("direct TTFT", "p50", lambda lv: f"{lv.runs['direct'].p(50):.2f}"),
-        ("ms", "p99", lambda lv: f"{lv.runs['direct'].p(99):.2f}"),
-        ("chatnext", "p50", lambda lv: f"{lv.runs['chatnext'].p(50):.2f}"),
-        ("TTFT ms", "p99", lambda lv: f"{lv.runs['chatnext'].p(99):.2f}"),
-        ("chatnext", "+p50", lambda lv: f"{lv.added('chatnext', 50):+.2f}"),
-        ("added ms", "+p99", lambda lv: f"{lv.added('chatnext', 99):+.2f}"),
-        ("bare TTFT", "p50", lambda lv: f"{lv.runs['bare'].p(50):.2f}"),
-        ("ms", "+p50", lambda lv: f"{lv.added('bare', 50):+.2f}"),
-        ("CPU us/", "chatnext", lambda lv: f"{lv.runs['chatnext'].relay_cpu_us_per_chunk:.1f}"),
-        ("chunk", "bare", lambda lv: f"{lv.runs['bare'].relay_cpu_us_per_chunk:.1f}"),
-        ("", "ratio", lambda lv: f"{lv.cpu_ratio():.2f}"),
-        ("errors", "direct", lambda lv: str(lv.runs["direct"].errors)),
-        ("", "chatnext", lambda lv: str(lv.runs["chatnext"].errors)),
-        ("", "bare", lambda lv: str(lv.runs["bare"].errors)),
-        ("peak RSS", "chatnext", lambda lv: f"{lv.runs['chatnext'].relay_peak_rss_mb:.1f}"),
-        ("MB", "bare", lambda lv: f"{lv.runs['bare'].relay_peak_rss_mb:.1f}"),
-    ]
-    rows = [[top for top, _, _ in columns], [sub for _, sub, _ in columns]]
-    rows += [[cell(level) for _, _, cell in columns] for level in levels]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(columns))]
-    lines = ["  ".join(text.rjust(width) for text, width in zip(row, widths, strict=True)) for row in rows]
+    groups = []
+    for heading, columns in COLUMNS:
+        cells = [[name] + [cell(level) for level in levels] for name, cell in columns]
+        widths = [max(map(len, column)) for column in cells]
+        # A heading wider than its columns widens the first of them.
+        widths[0] += max(0, len(heading) - (sum(widths) + 2 * (len(widths) - 1)))
+        rows = ["  ".join(c[i].rjust(w) for c, w in zip(cells, widths, strict=True)) for i in range(len(levels) + 1)]
+        groups.append([heading.center(len(rows[0])), *rows])
+    lines = [" | ".join(group[i] for group in groups).rstrip() for i in range(len(levels) + 2)]
     lines.insert(2, "-" * len(lines[0]))
     return "\n".join(lines)
 
@@ -459,11 +514,7 @@ def report(levels: list[Level], chunks: int) -> str:
 
 def save_json(path: Path, levels: list[Level], args: argparse.Namespace) -> None:
     result = {
-        "settings": {
-            "concurrency": args.concurrency,
-            "chunks": args.chunks,
-            "requests_per_level": args.requests_per_level,
-        },
+        "settings": {k: v for k, v in vars(args).items() if k not in ("json", "fake_upstream")},
         "cpus": os.cpu_count(),
         "levels": [
             {
@@ -490,7 +541,7 @@ def save_json(path: Path, levels: list[Level], args: argparse.Namespace) -> None
 
 async def run(args: argparse.Namespace) -> list[Level]:
     levels = []
-    with servers(args.chunks) as procs:
+    with servers(args.chunks, args.gap_ms) as procs:
         await procs["upstream"].wait_ready(None)
         await procs["chatnext"].wait_ready("/api/health")
         await procs["bare"].wait_ready(None)
@@ -525,8 +576,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--requests-per-level",
         type=int,
-        default=1000,
-        help="requests per target and level: sequential at C=1, else rounded up to whole rounds, at least 3 (default 1000)",
+        default=2000,
+        help="requests per target and level: sequential at C=1, else rounded up to whole rounds, at least 3 (default 2000)",
+    )
+    parser.add_argument(
+        "--gap-ms",
+        type=float,
+        default=0.0,
+        help="pause between the upstream's events (default 0: back to back, so relays often read several at once)",
     )
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     parser.add_argument("--fake-upstream", type=int, metavar="PORT", help=argparse.SUPPRESS)
@@ -539,7 +596,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main() -> int:
     args = parse_args()
     if args.fake_upstream:
-        serve_fake_upstream(args.fake_upstream, args.chunks)
+        serve_fake_upstream(args.fake_upstream, args.chunks, args.gap_ms)
         return 0
     raise_nofile_limit()  # the servers inherit it, chatnext included
     # SIGTERM ends the run like Ctrl-C does, through the servers' cleanup.

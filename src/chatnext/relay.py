@@ -98,6 +98,8 @@ class Relay:
                 except BaseException:
                     resp.close()
                     raise
+        except aiohttp.ConnectionTimeoutError as exc:
+            raise _unreachable(target, exc) from None
         except TimeoutError:
             raise HTTPError(
                 504, "upstream_timeout", f"the upstream sent nothing within {self.timeout:g} seconds"
@@ -107,10 +109,7 @@ class Relay:
                 502, "upstream_disconnected", "the upstream closed the connection before answering"
             ) from None
         except (aiohttp.ClientError, OSError) as exc:
-            log.warning("upstream %s unreachable: %s", target.name, type(exc).__name__)
-            raise HTTPError(
-                502, "upstream_unreachable", f"cannot reach the {target.name} upstream; check its URL and the proxy"
-            ) from None
+            raise _unreachable(target, exc) from None
         return resp, first
 
     async def _open_with_keys(self, req: UpstreamRequest) -> tuple[aiohttp.ClientResponse, bytes]:
@@ -195,6 +194,13 @@ class Relay:
             # upstream generating tokens someone pays for.
             if not resp.closed:
                 resp.close()
+
+
+def _unreachable(target: Target, exc: BaseException) -> HTTPError:
+    log.warning("upstream %s unreachable: %s", target.name, type(exc).__name__)
+    return HTTPError(
+        502, "upstream_unreachable", f"cannot reach the {target.name} upstream; check its URL and the proxy"
+    )
 
 
 class StreamBroken(Exception):
