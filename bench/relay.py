@@ -7,7 +7,8 @@ It prints time to first token (TTFT), the relays' CPU per relayed chunk,
 errors and peak memory, and checks them against the targets.
 
     python bench/relay.py [--concurrency 1,100,500] [--chunks 50]
-                          [--requests-per-level 2000] [--gap-ms 0] [--json out.json]
+                          [--requests-per-level 3000] [--blocks 3] [--gap-ms 0]
+                          [--json out.json]
 
 Linux only: CPU and memory come from /proc. See bench/README.md.
 """
@@ -47,7 +48,7 @@ CLIENT_HEADERS = {"Content-Type": "application/json", "Authorization": "Bearer s
 DONE = b"data: [DONE]\n\n"
 TARGETS = ("direct", "chatnext", "bare")
 
-# Targets (the three PASS/FAIL lines).
+# The PASS/FAIL thresholds.
 MAX_ADDED_TTFT_MS = 2.0
 MAX_CPU_RATIO = 1.5
 
@@ -124,6 +125,10 @@ def _die_with_parent() -> None:
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
+class ServerFailed(RuntimeError):
+    """A server under test did not come up; the message holds its log's tail."""
+
+
 class Server:
     """A server subprocess, its log, and its CPU and memory from /proc."""
 
@@ -163,11 +168,11 @@ class Server:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"{self.name} exited with {self.proc.returncode}:\n{self.log_tail()}")
+                raise ServerFailed(f"{self.name} exited with {self.proc.returncode}:\n{self.log_tail()}")
             if await self._answers(health_path):
                 return
             await asyncio.sleep(0.1)
-        raise RuntimeError(f"{self.name} not ready after {timeout:g} s:\n{self.log_tail()}")
+        raise ServerFailed(f"{self.name} not ready after {timeout:g} s:\n{self.log_tail()}")
 
     async def _answers(self, health_path: str | None) -> bool:
         try:
@@ -177,7 +182,7 @@ class Server:
                 return True
             async with aiohttp.ClientSession() as session, session.get(self.url + health_path) as resp:
                 return resp.status == 200
-        except OSError:
+        except (OSError, aiohttp.ClientError):
             return False
 
     def log_tail(self, lines: int = 20) -> str:
@@ -327,26 +332,49 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
 
 
-async def measure(
-    session: aiohttp.ClientSession,
-    target: str,
-    procs: dict[str, Server],
-    concurrency: int,
-    per_stream: int,
-    chunks: int,
-) -> TargetRun:
+@dataclass
+class Block:
+    """One target's share of a level, run between the other targets' shares."""
+
+    samples: list[Sample]
+    seconds: float
+    relay_cpu: float  # seconds, 0 for direct
+    upstream_cpu: float
+
+
+def url_for(target: str, procs: dict[str, Server]) -> str:
+    if target == "direct":
+        return f"{procs['upstream'].url}/v1/chat/completions"
+    if target == "chatnext":
+        return f"{procs['chatnext'].url}/api/openai/v1/chat/completions"
+    return f"{procs[target].url}/v1/chat/completions"
+
+
+async def run_block(
+    session: aiohttp.ClientSession, target: str, procs: dict[str, Server], concurrency: int, rounds: int, expected: int
+) -> Block:
+    relay = procs.get(target)  # None for direct
     upstream = procs["upstream"]
-    relay = procs.get(target)
-    url = (relay or upstream).url + ("/api/openai" if target == "chatnext" else "") + "/v1/chat/completions"
-    expected = chunks + 1
-    # One unmeasured round first: connection set-up on every hop (and
-    # chatnext's first-request imports) belong to start-up, not to the level.
+    url = url_for(target, procs)
+    # One unmeasured round first. Connection set-up on every hop (and
+    # chatnext's first-request imports) belong to start-up, not to the level;
+    # and while the other targets had their turn, idle connections may have
+    # timed out, and 500 reconnecting at once would show as TTFT outliers.
     await closed_loop(session, url, concurrency, 1, expected)
     relay_cpu = relay.cpu_seconds() if relay else 0.0
     upstream_cpu = upstream.cpu_seconds()
     start = time.perf_counter()
-    samples = await closed_loop(session, url, concurrency, per_stream, expected)
-    seconds = time.perf_counter() - start
+    samples = await closed_loop(session, url, concurrency, rounds, expected)
+    return Block(
+        samples,
+        time.perf_counter() - start,
+        relay.cpu_seconds() - relay_cpu if relay else 0.0,
+        upstream.cpu_seconds() - upstream_cpu,
+    )
+
+
+def summarize(blocks: list[Block], relay: Server | None, expected: int) -> TargetRun:
+    samples = [s for block in blocks for s in block.samples]
     relayed = len(samples) * expected
     kinds = Counter(s.error for s in samples if s.error)
     return TargetRun(
@@ -354,18 +382,40 @@ async def measure(
         ttft_ms=[s.ttft * 1000 for s in samples if s.ttft is not None and not s.error],
         errors=sum(kinds.values()),
         error_kinds=dict(kinds),
-        seconds=seconds,
+        seconds=sum(block.seconds for block in blocks),
         bytes_per_request=sum(s.size for s in samples) / len(samples),
         reads_per_request=sum(s.reads for s in samples) / len(samples),
-        relay_cpu_us_per_chunk=(relay.cpu_seconds() - relay_cpu) / relayed * 1e6 if relay else None,
-        upstream_cpu_us_per_chunk=(upstream.cpu_seconds() - upstream_cpu) / relayed * 1e6,
+        relay_cpu_us_per_chunk=sum(b.relay_cpu for b in blocks) / relayed * 1e6 if relay else None,
+        upstream_cpu_us_per_chunk=sum(b.upstream_cpu for b in blocks) / relayed * 1e6,
+        # VmHWM never goes down: this is the peak since start, up to this level.
         relay_peak_rss_mb=relay.peak_rss_mb() if relay else None,
     )
 
 
-def requests_per_stream(concurrency: int, requests_per_level: int) -> int:
-    """Requests each stream sends: at least `requests_per_level` in all, and at least 3 rounds."""
-    return max(3, math.ceil(requests_per_level / concurrency)) if concurrency > 1 else requests_per_level
+def rounds_per_block(concurrency: int, requests_per_level: int, blocks: int) -> int:
+    """Enough rounds for `requests_per_level`, and at least 2 per block.
+
+    With a single round a block would be mostly ramp-up and ramp-down,
+    when fewer than C streams are open.
+    """
+    return max(2 if concurrency > 1 else 1, math.ceil(requests_per_level / (concurrency * blocks)))
+
+
+async def run_level(
+    session: aiohttp.ClientSession, procs: dict[str, Server], concurrency: int, args: argparse.Namespace
+) -> Level:
+    expected = args.chunks + 1
+    rounds = rounds_per_block(concurrency, args.requests_per_level, args.blocks)
+    print(f"C={concurrency}: {args.blocks} x {concurrency * rounds} requests per target ...", end=" ", flush=True)
+    start = time.perf_counter()
+    # The targets take turns, a block each, so that whatever else the shared
+    # 2-core machine is doing meanwhile weighs on all of them alike.
+    blocks: dict[str, list[Block]] = {target: [] for target in TARGETS}
+    for _ in range(args.blocks):
+        for target in TARGETS:
+            blocks[target].append(await run_block(session, target, procs, concurrency, rounds, expected))
+    print(f"{time.perf_counter() - start:.1f} s", flush=True)
+    return Level(concurrency, {t: summarize(blocks[t], procs.get(t), expected) for t in TARGETS})
 
 
 # --- the report
@@ -380,8 +430,10 @@ class Level:
         return self.runs[target].p(q) - self.runs["direct"].p(q)
 
     def cpu_ratio(self) -> float:
-        chatnext, bare = (self.runs[t].relay_cpu_us_per_chunk or math.nan for t in ("chatnext", "bare"))
-        return chatnext / bare if bare else math.nan
+        chatnext = self.runs["chatnext"].relay_cpu_us_per_chunk
+        bare = self.runs["bare"].relay_cpu_us_per_chunk
+        # A run too short for the 10 ms CPU clock can measure 0 for the bare relay.
+        return chatnext / bare if chatnext is not None and bare else math.nan
 
 
 @dataclass
@@ -406,12 +458,14 @@ def checks(levels: list[Level]) -> list[Check]:
     top = max(by_c)
     errors = by_c[top].runs["chatnext"].errors
     result.append(Check(f"chatnext errors at C={top} = 0", str(errors), errors == 0))
-    worst = max(levels, key=lambda level: level.cpu_ratio())
-    ratio = worst.cpu_ratio()
+    # NaN (not measurable) counts as the worst and fails.
+    ratio, at = max(
+        ((lv.cpu_ratio(), lv.concurrency) for lv in levels), key=lambda r: math.inf if math.isnan(r[0]) else r[0]
+    )
     result.append(
         Check(
             f"CPU/chunk chatnext / bare <= {MAX_CPU_RATIO:g} at every level",
-            f"worst {ratio:.2f} (C={worst.concurrency})",
+            f"worst {ratio:.2f} (C={at})",
             ratio <= MAX_CPU_RATIO,
         )
     )
@@ -552,23 +606,19 @@ async def run(args: argparse.Namespace) -> list[Level]:
         timeout = aiohttp.ClientTimeout(total=120, sock_read=30)
         async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
             for concurrency in args.concurrency:
-                per_stream = requests_per_stream(concurrency, args.requests_per_level)
-                runs = {}
-                for target in TARGETS:
-                    print(
-                        f"C={concurrency:<4} {target:<8} {concurrency * per_stream} requests ...", end=" ", flush=True
-                    )
-                    runs[target] = await measure(session, target, procs, concurrency, per_stream, args.chunks)
-                    print(f"{runs[target].seconds:.1f} s", flush=True)
-                levels.append(Level(concurrency, runs))
+                levels.append(await run_level(session, procs, concurrency, args))
     return levels
+
+
+def int_list(text: str) -> list[int]:
+    return [int(item) for item in text.split(",")]
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument(
         "--concurrency",
-        type=lambda text: [int(c) for c in text.split(",")],
+        type=int_list,
         default=[1, 100, 500],
         help="comma-separated concurrent streams per level (default 1,100,500)",
     )
@@ -576,8 +626,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--requests-per-level",
         type=int,
-        default=2000,
-        help="requests per target and level: sequential at C=1, else rounded up to whole rounds, at least 3 (default 2000)",
+        default=3000,
+        help="requests per target and level, rounded up to whole rounds of C, at least 2 rounds per block (default 3000)",
+    )
+    parser.add_argument(
+        "--blocks",
+        type=int,
+        default=3,
+        help="blocks each level's requests are split into, the targets taking turns (default 3)",
     )
     parser.add_argument(
         "--gap-ms",
@@ -590,6 +646,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.chunks < 2:
         parser.error("--chunks must be at least 2 (a role chunk and a stop chunk)")
+    if min(args.concurrency) < 1 or args.requests_per_level < 1 or args.blocks < 1:
+        parser.error("--concurrency, --requests-per-level and --blocks must be positive")
     return args
 
 
@@ -606,6 +664,9 @@ def main() -> int:
     except KeyboardInterrupt:
         print("\ninterrupted; servers stopped", file=sys.stderr)
         return 130
+    except ServerFailed as exc:
+        print(f"relay.py: {exc}", file=sys.stderr)
+        return 1
     print()
     print(report(levels, args.chunks))
     if args.json:

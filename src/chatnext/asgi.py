@@ -28,11 +28,14 @@ class ClientGone(Exception):
     """The browser disconnected before its request body arrived."""
 
 
+def _too_large(limit: int) -> HTTPError:
+    return HTTPError(413, "body_too_large", f"the request body is larger than {limit} bytes")
+
+
 async def read_body(scope: Scope, receive: Receive, limit: int) -> bytes:
     declared = header(scope, b"content-length")
-    too_big = HTTPError(413, "body_too_large", f"the request body is larger than {limit} bytes")
     if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise too_big
+        raise _too_large(limit)
     parts: list[bytes] = []
     size = 0
     while True:
@@ -42,7 +45,7 @@ async def read_body(scope: Scope, receive: Receive, limit: int) -> bytes:
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:
-            raise too_big
+            raise _too_large(limit)
         parts.append(chunk)
         if not message.get("more_body", False):
             return b"".join(parts)
