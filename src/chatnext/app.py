@@ -17,6 +17,7 @@ from chatnext.errors import error_response
 from chatnext.routes.azure import AzureRoute
 from chatnext.routes.meta import health, public_config
 from chatnext.routes.openai import OpenAIRoute
+from chatnext.routes.web import routes as web_routes
 from chatnext.services import Services
 
 log = logging.getLogger("chatnext")
@@ -52,6 +53,7 @@ def create_app(settings: Settings) -> Starlette:
             Route("/api/config", public_config, methods=["GET", "POST"]),
             Route("/api/openai/{path:path}", OpenAIRoute(services)),
             Route("/api/azure/deployments/{deployment}/{path:path}", AzureRoute(services)),
+            *web_routes(),
         ],
         exception_handlers={HTTPException: _http_error, Exception: _server_error},
         lifespan=lifespan,

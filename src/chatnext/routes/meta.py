@@ -28,5 +28,10 @@ def public_config(request: Request) -> Response:
             "defaultModel": s.default_model,
             "visionModels": ",".join(s.vision_models),
             "defaultInputTemplate": s.default_input_template,
+            # chatnext additions: the picker's list, so the page needs no model table of its own.
+            "models": [
+                {"name": m.name, "displayName": m.label, "provider": m.provider} for m in services.models.visible()
+            ],
+            "version": __version__,
         }
     )

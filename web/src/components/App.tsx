@@ -1,0 +1,43 @@
+import { useEffect } from "preact/hooks";
+import { browserLocale, locale } from "../i18n";
+import { useStore } from "../lib/store";
+import { settings } from "../state/settings";
+import { route, sidebarOpen } from "../state/ui";
+import { ChatView } from "./ChatView";
+import { SettingsPage } from "./SettingsPage";
+import { Sidebar } from "./Sidebar";
+import { Toast } from "./Toast";
+
+const darkQuery = matchMedia("(prefers-color-scheme: dark)");
+
+function applyLook(): void {
+  const s = settings.get();
+  const root = document.documentElement;
+  root.dataset.theme = s.theme === "auto" ? (darkQuery.matches ? "dark" : "light") : s.theme;
+  root.style.setProperty("--font-size", `${s.fontSize}px`);
+  locale.set(s.lang === "auto" ? browserLocale() : s.lang);
+  root.lang = locale.get();
+}
+
+export function App() {
+  const where = useStore(route);
+  const lang = useStore(locale);
+  const drawer = useStore(sidebarOpen);
+  useStore(settings);
+  applyLook();
+
+  useEffect(() => {
+    darkQuery.addEventListener("change", applyLook);
+    return () => darkQuery.removeEventListener("change", applyLook);
+  }, []);
+
+  // Keyed by language: memoised messages redraw in the new language.
+  return (
+    <div class="app" key={lang}>
+      <Sidebar />
+      {drawer && <div class="scrim only-narrow" onClick={() => sidebarOpen.set(false)} />}
+      {where === "settings" ? <SettingsPage /> : <ChatView />}
+      <Toast />
+    </div>
+  );
+}

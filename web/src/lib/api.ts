@@ -1,0 +1,148 @@
+// Talking to the chat endpoint: the request a conversation becomes, and
+// every failure turned into one ChatError the conversation can show.
+
+export type ErrorKind =
+  | "unauthorized"
+  | "wrong_code"
+  | "locked"
+  | "own_key_forbidden"
+  | "missing_key"
+  | "quota"
+  | "rate_limited"
+  | "model_not_allowed"
+  | "too_large"
+  | "network"
+  | "upstream_unreachable"
+  | "timeout"
+  | "stream_broken"
+  | "generic";
+
+export interface ChatError {
+  kind: ErrorKind;
+  status: number;
+  code: string;
+  message: string; // the server's or upstream's own words, shown as detail
+  retryAfter?: number; // seconds
+}
+
+const BY_CODE: Record<string, ErrorKind> = {
+  empty_access_code: "unauthorized",
+  wrong_access_code: "wrong_code",
+  access_locked: "locked",
+  user_api_key_forbidden: "own_key_forbidden",
+  missing_api_key: "missing_key",
+  insufficient_quota: "quota",
+  rate_limit_exceeded: "rate_limited",
+  model_not_allowed: "model_not_allowed",
+  body_too_large: "too_large",
+  upstream_unreachable: "upstream_unreachable",
+  upstream_disconnected: "upstream_unreachable",
+  upstream_timeout: "timeout",
+  upstream_stream_broken: "stream_broken",
+  stream_incomplete: "stream_broken",
+};
+
+/** chatnext's `{error: true, code, msg}` or an upstream's `{error: {message, code, type}}`. */
+export function classify(status: number, body: unknown, retryAfter?: number): ChatError {
+  let code = "";
+  let message = "";
+  if (body && typeof body === "object") {
+    const b = body as Record<string, any>;
+    if (b.error === true) {
+      code = String(b.code ?? "");
+      message = String(b.msg ?? b.message ?? "");
+    } else if (b.error && typeof b.error === "object") {
+      code = String(b.error.code ?? b.error.type ?? "");
+      message = String(b.error.message ?? "");
+    } else if (typeof b.error === "string") {
+      message = b.error;
+    }
+  } else if (typeof body === "string") {
+    message = body.slice(0, 500);
+  }
+  let kind: ErrorKind = BY_CODE[code] ?? "generic";
+  if (kind === "generic") {
+    if (/exceeded your current quota|insufficient_quota/i.test(message)) kind = "quota";
+    else if (status === 401) kind = "unauthorized";
+    else if (status === 429) kind = "rate_limited";
+    else if (status === 413) kind = "too_large";
+    else if (status === 504) kind = "timeout";
+  }
+  return { kind, status, code, message, retryAfter };
+}
+
+export async function errorFromResponse(res: Response): Promise<ChatError> {
+  const text = await res.text().catch(() => "");
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text
+  }
+  const retry = Number(res.headers.get("Retry-After"));
+  return classify(res.status, body, Number.isFinite(retry) && retry > 0 ? retry : undefined);
+}
+
+export interface ChatMessage {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
+export interface RequestOptions {
+  model: string;
+  temperature: number;
+  topP: number;
+  maxTokens: number;
+  presencePenalty: number;
+  frequencyPenalty: number;
+}
+
+/** Reasoning models take max_completion_tokens and refuse sampling knobs. */
+export function isReasoningModel(model: string): boolean {
+  return /^(o\d|gpt-5)/.test(model.split("@")[0].split("/").pop() ?? "");
+}
+
+export function chatBody(messages: ChatMessage[], o: RequestOptions): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    model: o.model,
+    messages,
+    stream: true,
+    stream_options: { include_usage: true },
+  };
+  if (isReasoningModel(o.model)) {
+    if (o.maxTokens > 0) body.max_completion_tokens = o.maxTokens;
+    return body;
+  }
+  Object.assign(body, {
+    temperature: o.temperature,
+    top_p: o.topP,
+    presence_penalty: o.presencePenalty,
+    frequency_penalty: o.frequencyPenalty,
+  });
+  if (o.maxTokens > 0) body.max_tokens = o.maxTokens;
+  return body;
+}
+
+export function fillTemplate(template: string, input: string, vars: { model: string; lang: string; time: string }): string {
+  const t = template.includes("{{input}}") ? template : `${template}\n{{input}}`;
+  return t
+    .replaceAll("{{time}}", vars.time)
+    .replaceAll("{{model}}", vars.model)
+    .replaceAll("{{lang}}", vars.lang)
+    .replaceAll("{{input}}", input);
+}
+
+export function authHeader(accessCode: string, apiKey: string): Record<string, string> {
+  if (apiKey) return { Authorization: `Bearer ${apiKey}` };
+  if (accessCode) return { Authorization: `Bearer nk-${accessCode}` };
+  return {};
+}
+
+/** Where the chat request goes: this server, or the user's own endpoint with their own key. */
+export function chatUrl(endpoint: string, apiKey: string): string {
+  if (apiKey && endpoint) {
+    const base = endpoint.replace(/\/+$/, "").replace(/\/v1$/, "");
+    return `${base}/v1/chat/completions`;
+  }
+  return "/api/openai/v1/chat/completions";
+}

@@ -1,0 +1,138 @@
+// Asking, streaming, stopping, retrying, editing: the conversation's verbs.
+import { authHeader, chatBody, chatUrl, classify, errorFromResponse, fillTemplate, type ChatError, type ChatMessage } from "../lib/api";
+import * as db from "../lib/db";
+import { chatDeltas, StreamError } from "../lib/sse";
+import { Store } from "../lib/store";
+import { locale } from "../i18n";
+import { appendMessages, chats, currentChat, live, messages, newChat, removeMessages, saveMessage } from "./chats";
+import { contextFor } from "./history";
+import { effectiveModel, serverConfig } from "./serverConfig";
+import { settings } from "./settings";
+import type { Chat, Message } from "./types";
+
+/** Answers being written, by message id; Stop aborts one. */
+const running = new Map<string, { controller: AbortController; persist: () => void }>();
+export const streaming = new Store<number>(0); // how many answers are being written
+
+export function isStreaming(id: string): boolean {
+  return running.has(id);
+}
+
+function toChatError(e: unknown): ChatError {
+  if (e && typeof e === "object" && "kind" in e) return e as ChatError;
+  if (e instanceof StreamError) return classify(200, { error: { message: e.message, code: e.code } });
+  // fetch() rejects with a TypeError when the server cannot be reached at all.
+  return { kind: "network", status: 0, code: "network", message: e instanceof Error ? e.message : String(e) };
+}
+
+async function answer(chat: Chat, context: ChatMessage[]): Promise<void> {
+  const s = settings.get();
+  const model = effectiveModel(s.model, serverConfig.get());
+  const [draft] = appendMessages(chat, [{ role: "assistant", content: "", createdAt: Date.now(), status: "streaming", model }]);
+  const controller = new AbortController();
+  let content = "";
+  let frame = 0;
+  let saveTimer: ReturnType<typeof setTimeout> | undefined;
+  const persist = () => {
+    saveTimer = undefined;
+    void db.put("messages", { ...draft, content });
+  };
+  const draw = () => {
+    frame = 0;
+    live.set({ id: draft.id, content });
+  };
+  running.set(draft.id, { controller, persist });
+  streaming.set(running.size);
+  live.set({ id: draft.id, content: "" });
+  let final: Message;
+  try {
+    const res = await fetch(chatUrl(s.endpoint, s.apiKey), {
+      method: "POST",
+      headers: { "Content-Type": "application/json", ...authHeader(s.accessCode, s.apiKey) },
+      body: JSON.stringify(chatBody(context, { ...s, model })),
+      signal: controller.signal,
+    });
+    if (!res.ok || !res.body) throw await errorFromResponse(res);
+    let usage: Message["usage"];
+    for await (const delta of chatDeltas(res.body)) {
+      if (delta.content) {
+        content += delta.content;
+        // Redraw at most once a frame and save at most every 300 ms: a long
+        // answer must not make the page or the database work per token.
+        frame ||= requestAnimationFrame(draw);
+        saveTimer ??= setTimeout(persist, 300);
+      }
+      if (delta.usage) usage = delta.usage;
+    }
+    final = { ...draft, content, status: "done", usage };
+  } catch (e) {
+    final = controller.signal.aborted
+      ? { ...draft, content, status: "stopped" }
+      : { ...draft, content, status: "error", error: toChatError(e) };
+  } finally {
+    cancelAnimationFrame(frame);
+    clearTimeout(saveTimer);
+    running.delete(draft.id);
+    streaming.set(running.size);
+    if (live.get()?.id === draft.id) live.set(null);
+  }
+  saveMessage(final);
+}
+
+function question(text: string): ChatMessage {
+  const s = settings.get();
+  const vars = { model: effectiveModel(s.model, serverConfig.get()), lang: locale.get(), time: new Date().toLocaleString() };
+  return { role: "user", content: fillTemplate(s.inputTemplate, text, vars) };
+}
+
+export async function send(text: string): Promise<void> {
+  const chat = currentChat() ?? newChat();
+  const prior = messages.get();
+  appendMessages(chat, [{ role: "user", content: text, createdAt: Date.now(), status: "done" }]);
+  const fresh = chats.get().find((c) => c.id === chat.id)!;
+  await answer(fresh, [...contextFor(prior, chat.clearIndex, settings.get().historyCount), question(text)]);
+}
+
+export function stop(id: string): void {
+  running.get(id)?.controller.abort();
+}
+
+export function stopAll(): void {
+  for (const { controller } of running.values()) controller.abort();
+}
+
+/** Ask again from `id`: for an answer, replace it; for a question, answer it anew. */
+export async function retry(id: string): Promise<void> {
+  const chat = currentChat();
+  const list = messages.get();
+  const i = list.findIndex((m) => m.id === id);
+  if (!chat || i < 0) return;
+  let q = list[i].role === "user" ? i : i - 1;
+  while (q >= 0 && list[q].role !== "user") q--;
+  if (q < 0) return;
+  for (const m of list.slice(q + 1)) stop(m.id);
+  removeMessages(chat.id, list.slice(q + 1).map((m) => m.id));
+  const fresh = chats.get().find((c) => c.id === chat.id)!;
+  const context = [...contextFor(list.slice(0, q), chat.clearIndex, settings.get().historyCount), question(list[q].content)];
+  await answer(fresh, context);
+}
+
+/** Change a message; a changed question is asked again from there. */
+export async function edit(id: string, content: string, resend: boolean): Promise<void> {
+  const message = messages.get().find((m) => m.id === id);
+  if (!message) return;
+  saveMessage({ ...message, content });
+  if (resend && message.role === "user") await retry(id);
+}
+
+export function deleteMessage(id: string): void {
+  const chat = currentChat();
+  if (!chat) return;
+  stop(id);
+  removeMessages(chat.id, [id]);
+}
+
+/** The page is going away: save every growing answer as it stands. */
+export function persistRunning(): void {
+  for (const { persist } of running.values()) persist();
+}

@@ -1,0 +1,67 @@
+// What the server tells the page at /api/config (never a secret).
+import { Store } from "../lib/store";
+
+export interface ModelInfo {
+  name: string;
+  displayName: string;
+  provider: string;
+}
+
+export interface ServerConfig {
+  loaded: boolean;
+  needCode: boolean;
+  hideUserApiKey: boolean;
+  disableGPT4: boolean;
+  defaultModel: string;
+  defaultInputTemplate: string;
+  models: ModelInfo[];
+  version: string;
+}
+
+export const serverConfig = new Store<ServerConfig>({
+  loaded: false,
+  needCode: false,
+  hideUserApiKey: false,
+  disableGPT4: false,
+  defaultModel: "",
+  defaultInputTemplate: "{{input}}",
+  models: [],
+  version: "",
+});
+
+export async function loadServerConfig(): Promise<void> {
+  try {
+    const res = await fetch("/api/config", { method: "POST" });
+    if (!res.ok) return;
+    const c = await res.json();
+    serverConfig.set({
+      loaded: true,
+      needCode: !!c.needCode,
+      hideUserApiKey: !!c.hideUserApiKey,
+      disableGPT4: !!c.disableGPT4,
+      defaultModel: c.defaultModel || "",
+      defaultInputTemplate: c.defaultInputTemplate || "{{input}}",
+      models: Array.isArray(c.models) ? c.models : [],
+      version: c.version || "",
+    });
+  } catch {
+    // Offline (served by the service worker): the page still opens its chats.
+  }
+}
+
+/** The model id a request names: "name", or "name@provider" off OpenAI. */
+export function modelId(m: ModelInfo): string {
+  return m.provider === "openai" ? m.name : `${m.name}@${m.provider}`;
+}
+
+export function effectiveModel(chosen: string, config: ServerConfig): string {
+  const ids = config.models.map(modelId);
+  if (chosen && (ids.length === 0 || ids.includes(chosen))) return chosen;
+  if (config.defaultModel && (ids.length === 0 || ids.includes(config.defaultModel))) return config.defaultModel;
+  return ids.includes("gpt-4o-mini") ? "gpt-4o-mini" : ids[0] || "gpt-4o-mini";
+}
+
+export function modelLabel(id: string, config: ServerConfig): string {
+  const m = config.models.find((x) => modelId(x) === id);
+  return m ? m.displayName || m.name : id;
+}

@@ -1,0 +1,103 @@
+// User settings: defaults, a migration for every stored shape, persistence.
+import * as db from "../lib/db";
+import { Store } from "../lib/store";
+
+export type Theme = "auto" | "light" | "dark";
+export type Lang = "auto" | "en" | "zh-CN";
+export type SendKey = "Enter" | "Ctrl+Enter" | "Shift+Enter" | "Alt+Enter";
+export const SEND_KEYS: SendKey[] = ["Enter", "Ctrl+Enter", "Shift+Enter", "Alt+Enter"];
+
+export interface Settings {
+  version: number;
+  accessCode: string;
+  apiKey: string;
+  endpoint: string;
+  model: string; // "" = the server's default
+  temperature: number;
+  topP: number;
+  maxTokens: number;
+  presencePenalty: number;
+  frequencyPenalty: number;
+  historyCount: number;
+  inputTemplate: string;
+  theme: Theme;
+  lang: Lang;
+  fontSize: number;
+  sendKey: SendKey;
+}
+
+
+type Raw = Record<string, unknown>;
+/** Shape changes, oldest first: STEPS[i] turns a version i+1 record into i+2. */
+export const STEPS: ((raw: Raw) => Raw)[] = [];
+export const SETTINGS_VERSION = STEPS.length + 1;
+
+export const DEFAULTS: Settings = {
+  version: SETTINGS_VERSION,
+  accessCode: "",
+  apiKey: "",
+  endpoint: "",
+  model: "",
+  temperature: 0.5,
+  topP: 1,
+  maxTokens: 0,
+  presencePenalty: 0,
+  frequencyPenalty: 0,
+  historyCount: 4,
+  inputTemplate: "{{input}}",
+  theme: "auto",
+  lang: "auto",
+  fontSize: 15,
+  sendKey: "Enter",
+};
+
+const clamp = (v: unknown, lo: number, hi: number, fallback: number) =>
+  typeof v === "number" && Number.isFinite(v) ? Math.min(hi, Math.max(lo, v)) : fallback;
+const oneOf = <T extends string>(v: unknown, options: readonly T[], fallback: T): T =>
+  options.includes(v as T) ? (v as T) : fallback;
+const text = (v: unknown, fallback: string) => (typeof v === "string" ? v : fallback);
+
+
+/** Any stored value (old, partial, corrupt) -> valid current Settings. */
+export function migrateSettings(stored: unknown, steps = STEPS): Settings {
+  let raw: Raw = stored && typeof stored === "object" ? { ...(stored as object) } : {};
+  const from = typeof raw.version === "number" ? raw.version : 1;
+  for (let v = Math.max(1, from); v <= steps.length; v++) raw = steps[v - 1](raw);
+  const d = DEFAULTS;
+  return {
+    version: SETTINGS_VERSION,
+    accessCode: text(raw.accessCode, d.accessCode),
+    apiKey: text(raw.apiKey, d.apiKey),
+    endpoint: text(raw.endpoint, d.endpoint),
+    model: text(raw.model, d.model),
+    temperature: clamp(raw.temperature, 0, 2, d.temperature),
+    topP: clamp(raw.topP, 0, 1, d.topP),
+    maxTokens: Math.round(clamp(raw.maxTokens, 0, 1_000_000, d.maxTokens)),
+    presencePenalty: clamp(raw.presencePenalty, -2, 2, d.presencePenalty),
+    frequencyPenalty: clamp(raw.frequencyPenalty, -2, 2, d.frequencyPenalty),
+    historyCount: Math.round(clamp(raw.historyCount, 0, 64, d.historyCount)),
+    inputTemplate: text(raw.inputTemplate, d.inputTemplate) || d.inputTemplate,
+    theme: oneOf(raw.theme, ["auto", "light", "dark"] as const, d.theme),
+    lang: oneOf(raw.lang, ["auto", "en", "zh-CN"] as const, d.lang),
+    fontSize: Math.round(clamp(raw.fontSize, 12, 22, d.fontSize)),
+    sendKey: oneOf(raw.sendKey, SEND_KEYS, d.sendKey),
+  };
+}
+
+export const settings = new Store<Settings>(DEFAULTS);
+
+export async function loadSettings(): Promise<void> {
+  settings.set(migrateSettings(await db.get("kv", "settings")));
+}
+
+export function updateSettings(patch: Partial<Settings>): void {
+  settings.update((s) => ({ ...s, ...patch }));
+  void db.put("kv", settings.get(), "settings");
+}
+
+export function resetSettings(): void {
+  // Access stays: resetting the look should not lock the user out.
+  const { accessCode, apiKey, endpoint } = settings.get();
+  settings.set({ ...DEFAULTS, accessCode, apiKey, endpoint });
+  void db.put("kv", settings.get(), "settings");
+}
