@@ -17,6 +17,9 @@ so one server serves every test:
     model stall-mid-stream -> two events, then silence for `slow_seconds`
     model drop-mid-json   -> (not streaming) half a JSON body, then the connection is cut
 
+A test can also script what a model says: `upstream.replies["m"] =
+Reply(text, piece=8, delay=0.01)` streams `text` in pieces of 8 characters.
+
 Every request is recorded, with whether the client hung up before the
 answer was complete.
 """
@@ -33,6 +36,13 @@ from typing import Any
 from aiohttp import web
 
 REPLY = ["Hello", " from", " the", " fake", " upstream", "."]
+
+
+@dataclass
+class Reply:
+    text: str
+    piece: int = 8  # characters per event
+    delay: float = 0.0  # seconds between events
 
 
 @dataclass
@@ -71,6 +81,7 @@ def _error(status: int, message: str, etype: str, code: str, headers: dict[str, 
 class FakeUpstream:
     def __init__(self) -> None:
         self.seen: list[Seen] = []
+        self.replies: dict[str, Reply] = {}
         self.slow_seconds = 2.0
         self.port = 0
         self._loop = asyncio.new_event_loop()
@@ -95,6 +106,7 @@ class FakeUpstream:
 
     def reset(self) -> None:
         self.seen.clear()
+        self.replies.clear()
         self.slow_seconds = 2.0
 
     def wait_closed(self, timeout: float = 3.0) -> Seen:
@@ -182,7 +194,8 @@ class FakeUpstream:
             request.transport.abort()
             return response
         if not body.get("stream"):
-            message = {"role": "assistant", "content": "".join(REPLY)}
+            scripted = self.replies.get(model)
+            message = {"role": "assistant", "content": scripted.text if scripted else "".join(REPLY)}
             return web.json_response(
                 {
                     "id": "chatcmpl-fake",
@@ -202,7 +215,13 @@ class FakeUpstream:
             while time.monotonic() < deadline:
                 await response.write(_chunk(model, "tick "))
                 await asyncio.sleep(0.05)
-        for i, word in enumerate(REPLY):
+        scripted = self.replies.get(model)
+        words = REPLY
+        if scripted is not None:
+            words = [scripted.text[i : i + scripted.piece] for i in range(0, len(scripted.text), scripted.piece)]
+        for i, word in enumerate(words):
+            if scripted is not None and scripted.delay:
+                await asyncio.sleep(scripted.delay)
             await response.write(_chunk(model, word))
             if model == "stall-mid-stream" and i == 1:
                 await asyncio.sleep(self.slow_seconds)
