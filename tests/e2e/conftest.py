@@ -8,11 +8,17 @@ empty unless a test reloads within its own context.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import re
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from tests.conftest import Server, start_server
+from tests.fake_upstream import FakeUpstream
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(os.environ.get("CHATNEXT_ARTIFACTS", Path(__file__).parents[2] / "artifacts"))
@@ -37,6 +43,137 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 
 @pytest.fixture(scope="session")
+def base_url() -> str | None:
+    """Replaces pytest-playwright's, a method of a plugin class that pytest 9 warns about
+    (PytestRemovedIn10Warning, an error under filterwarnings=error). Servers here have free ports."""
+    return None
+
+
+@pytest.fixture(scope="session")
 def artifacts() -> Iterator[Path]:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     yield ARTIFACTS
+
+
+# --- one chatnext per module, and a small driver for the page ---------------
+
+DEFAULT_ENV = {"OPENAI_API_KEY": "sk-e2e-server"}
+
+
+@pytest.fixture(scope="module")
+def server(upstream: FakeUpstream, request: pytest.FixtureRequest) -> Iterator[Server]:
+    """A real chatnext for the whole module; the module's SERVER_ENV configures it."""
+    env = {"BASE_URL": upstream.url, **getattr(request.module, "SERVER_ENV", DEFAULT_ENV)}
+    srv = start_server(env)
+    yield srv
+    srv.stop()
+
+
+class ChatApp:
+    """What a user does on the page, in the page's own terms (selectors from web/src)."""
+
+    def __init__(self, page: Page, url: str) -> None:
+        self.page = page
+        self.url = url
+        self.errors: list[str] = []
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    # locators
+    @property
+    def composer(self) -> Locator:
+        return self.page.locator("form.composer textarea")
+
+    @property
+    def send_button(self) -> Locator:
+        return self.page.locator("button.send-button[type=submit]")
+
+    @property
+    def stop_button(self) -> Locator:
+        return self.page.locator("button.send-button.stop")
+
+    @property
+    def questions(self) -> Locator:
+        return self.page.locator("article.message.from-user")
+
+    @property
+    def answers(self) -> Locator:
+        return self.page.locator("article.message.from-assistant")
+
+    @property
+    def chat_items(self) -> Locator:
+        return self.page.locator("aside.sidebar li.chat-item")
+
+    def button(self, label: str, within: Locator | None = None) -> Locator:
+        return (within or self.page).locator(f'button[aria-label="{label}"]')
+
+    # actions
+    def open(self, path: str = "/") -> ChatApp:
+        self.page.goto(self.url + path)
+        self.wait_ready()
+        return self
+
+    def wait_ready(self) -> None:
+        expect(self.page.locator("body[data-ready=true]")).to_be_attached()
+
+    def reload(self) -> None:
+        self.page.reload()
+        self.wait_ready()
+
+    def send(self, text: str) -> None:
+        self.composer.fill(text)
+        self.send_button.click()
+
+    def ask(self, text: str, status: str = "done") -> Locator:
+        """Send `text` and wait until the newest answer reaches `status`; returns that answer."""
+        before = self.answers.count()
+        self.send(text)
+        expect(self.answers).to_have_count(before + 1)
+        answer = self.answers.nth(before)
+        expect(answer).to_have_class(status_class(status))
+        return answer
+
+    def open_settings(self, label: str = "Settings") -> Locator:
+        self.button(label).click()
+        settings = self.page.locator("main.settings-page")
+        expect(settings).to_be_visible()
+        return settings
+
+    def back(self, label: str = "Back") -> None:
+        self.button(label).click()
+        expect(self.page.locator("main.chat-view")).to_be_visible()
+
+    def set_text(self, field: str, value: str) -> None:
+        """Fill a settings text input; it commits on change, as when the user tabs away."""
+        box = self.page.locator(f"#{field}")
+        box.fill(value)
+        box.press("Tab")
+
+    def choose(self, field: str, value: str) -> None:
+        self.page.locator(f"#{field}").select_option(value)
+
+    def use_model(self, model: str) -> None:
+        self.open_settings()
+        self.choose("model", model)
+        self.back()
+        expect(self.page.locator(".chat-heading p")).to_contain_text(model)
+
+
+def status_class(status: str) -> re.Pattern[str]:
+    return re.compile(rf"(^|\s)status-{status}(\s|$)")
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float = 5.0, what: str = "condition") -> None:
+    """Poll a Python-side condition (e.g. what the fake upstream saw)."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.02)
+
+
+@pytest.fixture
+def app(page: Page, server: Server) -> Iterator[ChatApp]:
+    """The app opened in a fresh context; the test fails on any uncaught page error."""
+    chat = ChatApp(page, server.url).open()
+    yield chat
+    assert chat.errors == [], f"uncaught errors in the page: {chat.errors}"

@@ -3,7 +3,7 @@ import { useStore } from "../lib/store";
 import { chats, currentId, forkChat, toggleClearContext } from "../state/chats";
 import { effectiveModel, modelLabel, serverConfig } from "../state/serverConfig";
 import { settings } from "../state/settings";
-import { sidebarOpen } from "../state/ui";
+import { go, sidebarOpen } from "../state/ui";
 import { Composer } from "./Composer";
 import { Icon } from "./icons";
 import { MessageList } from "./MessageList";
@@ -37,6 +37,14 @@ export function ChatView() {
         )}
       </header>
       <MessageList chat={chat} />
+      {config.needCode && !s.accessCode && !s.apiKey && (
+        <div class="auth-banner" role="note">
+          <span>{t().errorUnauthorized}</span>
+          <button type="button" class="button primary" onClick={() => go("settings", "accessCode")}>
+            {t().openAccessCode}
+          </button>
+        </div>
+      )}
       <Composer />
     </main>
   );

@@ -15,7 +15,7 @@ export function Markdown({ text, streaming = false }: { text: string; streaming?
       el.innerHTML = renderMarkdown(text); // sanitised after rendering, inside renderMarkdown
       shown.current = text;
     }
-    if (!streaming) void enhance(el);
+    if (!streaming) void enhance(el, { final: true });
   }, [text, streaming]);
   return <div class="markdown" ref={ref} />;
 }

@@ -42,20 +42,30 @@ export function setEnhanceLabels(l: EnhanceLabels): void {
 // entry point
 
 const DONE = "data-enhanced";
-// A trailing unterminated fence (data-partial, set by render.ts) is skipped
-// and left unmarked: the next render will replace it.
-const CODE_SEL = `pre:not([${DONE}]):not([data-partial])`;
+const CODE_SEL = `pre:not([${DONE}])`;
 const MATH_SEL = `.math-inline:not([${DONE}]),.math-display:not([${DONE}])`;
 const MERMAID_SEL = `.mermaid-block:not([${DONE}])`;
+
+export interface EnhanceOptions {
+  /**
+   * The text is final (not streaming any more). By default a trailing code
+   * block whose fence is still open (`<pre data-partial>`, set by
+   * renderMarkdown) is skipped and left unmarked, as it is probably still
+   * being written. Pass `final: true` once the answer is complete, so that an
+   * answer that was stopped or truncated inside a code block still gets the
+   * copy button and highlighting for it.
+   */
+  final?: boolean;
+}
 
 /**
  * Enhance rendered markdown inside `root`. Idempotent; when there is nothing
  * new it returns without loading anything, so it is cheap to call after every
  * update.
  */
-export async function enhance(root: HTMLElement): Promise<void> {
+export async function enhance(root: HTMLElement, opts: EnhanceOptions = {}): Promise<void> {
   const pres = Array.from(root.querySelectorAll<HTMLPreElement>(CODE_SEL)).filter(
-    (p) => !p.closest(".mermaid-block"),
+    (p) => !p.closest(".mermaid-block") && (opts.final || !p.hasAttribute("data-partial")),
   );
   const maths = Array.from(root.querySelectorAll<HTMLElement>(MATH_SEL));
   const diagrams = Array.from(root.querySelectorAll<HTMLElement>(MERMAID_SEL));
@@ -133,9 +143,10 @@ const LANG_ALIASES: Record<string, string> = {
 /** Canonical highlight.js grammar name for a fence language, or null if unsupported. */
 export function resolveLanguage(lang: string | null | undefined): string | null {
   if (!lang) return null;
+  const own = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
   const l = lang.toLowerCase();
-  const name = LANG_ALIASES[l] ?? l;
-  return Object.prototype.hasOwnProperty.call(LANG_LOADERS, name) ? name : null;
+  const name = own(LANG_ALIASES, l) ? LANG_ALIASES[l] : l;
+  return own(LANG_LOADERS, name) ? name : null;
 }
 
 const loadHljs = lazy(async () => (await import("highlight.js/lib/core")).default);
@@ -389,6 +400,11 @@ async function enhanceMermaid(els: HTMLElement[]): Promise<void> {
   const purify = getSvgPurifier();
   // One at a time: mermaid keeps global state while rendering.
   for (const el of els) {
+    if (!el.isConnected) {
+      // Replaced by a newer render meanwhile; leave it for a later call.
+      el.removeAttribute(DONE);
+      continue;
+    }
     const src = el.getAttribute("data-src") ?? el.textContent ?? "";
     el.setAttribute("data-src", src);
     const id = `mermaid-${Date.now().toString(36)}-${++mermaidSeq}`;

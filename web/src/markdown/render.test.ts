@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isSafeHref, isSafeImageSrc, markdownToHtml, renderMarkdown } from "./render";
+import { resolveLanguage } from "./enhance";
 
 describe("markdownToHtml (marked stage, unsanitized)", () => {
   it("uses breaks: single newlines become <br>", () => {
@@ -122,5 +123,26 @@ describe("URL policy", () => {
     expect(isSafeImageSrc("blob:https://x/1")).toBe(false);
     expect(isSafeImageSrc("mailto:x@y")).toBe(false);
     expect(isSafeImageSrc("javascript:alert(1)")).toBe(false);
+  });
+});
+
+describe("highlight language resolution (enhance)", () => {
+  it("maps aliases to the bundled grammars", () => {
+    expect(resolveLanguage("js")).toBe("javascript");
+    expect(resolveLanguage("TSX")).toBe("typescript");
+    expect(resolveLanguage("sh")).toBe("bash");
+    expect(resolveLanguage("shell")).toBe("bash");
+    expect(resolveLanguage("html")).toBe("xml");
+    expect(resolveLanguage("c++")).toBe("cpp");
+    expect(resolveLanguage("yml")).toBe("yaml");
+    expect(resolveLanguage("patch")).toBe("diff");
+    expect(resolveLanguage("go")).toBe("go");
+  });
+  it("unknown or missing languages get no highlighting", () => {
+    expect(resolveLanguage("brainfuck")).toBeNull();
+    expect(resolveLanguage("constructor")).toBeNull();
+    expect(resolveLanguage("__proto__")).toBeNull();
+    expect(resolveLanguage("")).toBeNull();
+    expect(resolveLanguage(undefined)).toBeNull();
   });
 });

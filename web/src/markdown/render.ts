@@ -4,8 +4,9 @@
 //   markdownToHtml(src)  marked (GFM, breaks) + math placeholders + mermaid
 //                        placeholders. Pure string work, runs without a DOM
 //                        (unit-tested in node). Output is NOT safe.
-//   renderMarkdown(src)  markdownToHtml + DOMPurify with a strict allowlist.
-//                        This is what the app puts into innerHTML.
+//   renderMarkdown(src)  the same, sanitized with DOMPurify (strict allowlist),
+//                        block by block with a cache so re-rendering a growing
+//                        answer stays cheap. This is what goes into innerHTML.
 //
 // Heavy work (highlight.js, KaTeX, mermaid) happens later in enhance.ts.
 
@@ -235,21 +236,28 @@ function getPurifier(): Purifier | null {
 // later one (<details> ... </details>), so everything from the first to the
 // last top-level HTML block is treated as one unit.
 
-const CACHE_MAX = 1500;
+const CACHE_MAX_ENTRIES = 2000;
+const CACHE_MAX_CHARS = 4_000_000; // keys + values, roughly 8 MB of UTF-16
 const cache = new Map<string, string>();
+let cacheChars = 0;
 
 function cached(key: string, make: () => string): string {
-  let html = cache.get(key);
-  if (html !== undefined) {
+  const hit = cache.get(key);
+  if (hit !== undefined) {
     cache.delete(key); // refresh recency
-  } else {
-    html = make();
-    if (cache.size >= CACHE_MAX) {
-      const oldest = cache.keys().next().value;
-      if (oldest !== undefined) cache.delete(oldest);
-    }
+    cache.set(key, hit);
+    return hit;
   }
+  const html = make();
+  const size = key.length + html.length;
+  if (size > CACHE_MAX_CHARS / 8) return html; // not worth evicting everything else
   cache.set(key, html);
+  cacheChars += size;
+  for (const [k, v] of cache) {
+    if (cache.size <= CACHE_MAX_ENTRIES && cacheChars <= CACHE_MAX_CHARS) break;
+    cache.delete(k);
+    cacheChars -= k.length + v.length;
+  }
   return html;
 }
 
@@ -284,11 +292,18 @@ export function renderMarkdown(src: string): string {
   // Reference links are resolved at lex time from definitions anywhere in
   // the document, so they are part of every block's key.
   const links = Object.keys(tokens.links).length ? JSON.stringify(tokens.links) : "";
+  const segs = segments(tokens);
   let html = "";
-  for (const seg of segments(tokens)) {
+  segs.forEach((seg, i) => {
+    const make = () => p.sanitize(parse(seg)) as string;
+    // The last block is the one still growing while an answer streams: do
+    // not fill the cache with all its intermediate versions.
+    if (i === segs.length - 1) {
+      html += make();
+      return;
+    }
     const flag = partialTop && seg.includes(partialTop) ? "P" : "-";
-    const key = flag + links.length + ":" + links + seg.map((t) => t.raw).join("\u0000");
-    html += cached(key, () => p.sanitize(parse(seg)) as string);
-  }
+    html += cached(flag + links.length + ":" + links + seg.map((t) => t.raw).join("\u0000"), make);
+  });
   return html;
 }
