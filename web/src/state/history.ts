@@ -1,6 +1,6 @@
 // Which messages a request carries, as pure functions (tested without a DOM).
 import type { ChatMessage } from "../lib/api";
-import type { Message } from "./types";
+import type { Chat, Message } from "./types";
 
 /**
  * The messages sent with a new question: nothing above the clear-context
@@ -12,6 +12,30 @@ export function contextFor(messages: Message[], clearIndex: number, count: numbe
   );
   const recent = count > 0 ? usable.slice(-count) : [];
   return recent.map((m) => ({ role: m.role, content: m.content }));
+}
+
+/**
+ * Everything a question is sent with, in NextChat's order: the chat's preset
+ * context (from its mask), the memory prompt when it covers messages after
+ * the divider, the recent messages, then the question.
+ */
+export function requestMessages(chat: Chat, prior: Message[], count: number, question: ChatMessage): ChatMessage[] {
+  const out: ChatMessage[] = (chat.context ?? []).filter((m) => m.content.trim()).map((m) => ({ role: m.role, content: m.content }));
+  const memory = chat.memory;
+  if (memory?.enabled && memory.prompt.trim() && memory.upTo > chat.clearIndex) {
+    out.push({ role: "system", content: `${MEMORY_PREFIX}${memory.prompt}` });
+  }
+  return [...out, ...contextFor(prior, chat.clearIndex, count), question];
+}
+
+export const MEMORY_PREFIX = "This is a summary of the chat history as a recap: ";
+
+/** Messages not yet in the memory prompt (and after the divider), when they pass `threshold` tokens. */
+export function toSummarize(chat: Chat, list: Message[], threshold: number, estimate: (s: string) => number): Message[] | null {
+  const from = Math.max(chat.memory?.upTo ?? 0, chat.clearIndex);
+  const pending = list.filter((m) => m.seq >= from && m.status !== "error" && m.status !== "streaming" && m.content.trim());
+  const tokens = pending.reduce((n, m) => n + estimate(m.content), 0);
+  return tokens > threshold ? pending : null;
 }
 
 export const COMMANDS = ["new", "next", "prev", "clear", "fork", "del"] as const;
