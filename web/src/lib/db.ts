@@ -13,9 +13,15 @@ export const SCHEMA: Upgrade[] = [
     messages.createIndex("byChat", ["chatId", "seq"]);
     db.createObjectStore("kv");
   },
+  // v2: the user's own masks and prompts.
+  (db) => {
+    db.createObjectStore("masks", { keyPath: "id" });
+    db.createObjectStore("prompts", { keyPath: "id" });
+  },
 ];
 
-export type StoreName = "chats" | "messages" | "kv";
+export type StoreName = "chats" | "messages" | "kv" | "masks" | "prompts";
+export const STORES: StoreName[] = ["chats", "messages", "kv", "masks", "prompts"];
 
 let opening: Promise<IDBDatabase> | null = null;
 export let dbName = "chatnext";
@@ -124,8 +130,8 @@ export async function deleteMessages(ids: string[]): Promise<void> {
 }
 
 export async function clearAll(): Promise<void> {
-  const t = await tx(["chats", "messages", "kv"], "readwrite");
-  for (const s of ["chats", "messages", "kv"] as const) t.objectStore(s).clear();
+  const t = await tx(STORES, "readwrite");
+  for (const s of STORES) t.objectStore(s).clear();
   return done(t);
 }
 

@@ -19,6 +19,11 @@ export interface Settings {
   presencePenalty: number;
   frequencyPenalty: number;
   historyCount: number;
+  compressThreshold: number; // estimated tokens of unsummarised history that trigger a summary
+  sendMemory: boolean; // new chats send their memory prompt
+  compressModel: string; // "" = a cheap model of the same provider
+  autoTitle: boolean;
+  maskOnNewChat: boolean; // a new chat opens with the mask picker
   inputTemplate: string;
   theme: Theme;
   lang: Lang;
@@ -44,6 +49,11 @@ export const DEFAULTS: Settings = {
   presencePenalty: 0,
   frequencyPenalty: 0,
   historyCount: 4,
+  compressThreshold: 1000,
+  sendMemory: true,
+  compressModel: "",
+  autoTitle: true,
+  maskOnNewChat: false,
   inputTemplate: "{{input}}",
   theme: "auto",
   lang: "auto",
@@ -76,6 +86,11 @@ export function migrateSettings(stored: unknown, steps = STEPS): Settings {
     presencePenalty: clamp(raw.presencePenalty, -2, 2, d.presencePenalty),
     frequencyPenalty: clamp(raw.frequencyPenalty, -2, 2, d.frequencyPenalty),
     historyCount: Math.round(clamp(raw.historyCount, 0, 64, d.historyCount)),
+    compressThreshold: Math.round(clamp(raw.compressThreshold, 200, 100_000, d.compressThreshold)),
+    sendMemory: typeof raw.sendMemory === "boolean" ? raw.sendMemory : d.sendMemory,
+    compressModel: text(raw.compressModel, d.compressModel),
+    autoTitle: typeof raw.autoTitle === "boolean" ? raw.autoTitle : d.autoTitle,
+    maskOnNewChat: typeof raw.maskOnNewChat === "boolean" ? raw.maskOnNewChat : d.maskOnNewChat,
     inputTemplate: text(raw.inputTemplate, d.inputTemplate) || d.inputTemplate,
     theme: oneOf(raw.theme, ["auto", "light", "dark"] as const, d.theme),
     lang: oneOf(raw.lang, ["auto", "en", "zh-CN"] as const, d.lang),
