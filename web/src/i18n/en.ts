@@ -1,6 +1,8 @@
 // English texts. zh-CN.ts must have exactly these keys (a test checks).
+import { exportEn } from "./export.en";
 // A function value takes parameters; everything else is plain text.
 const en = {
+  ...exportEn,
   appName: "chatnext",
   newChat: "New chat",
   untitled: "New conversation",

@@ -1,7 +1,9 @@
 // 简体中文。与 en.ts 的键完全一致（有测试检查）。
 import type { Messages } from "./en";
+import { exportZhCN } from "./export.zh-CN";
 
 const zhCN: Messages = {
+  ...exportZhCN,
   appName: "chatnext",
   newChat: "新的聊天",
   untitled: "新的对话",

@@ -146,3 +146,17 @@ export function chatUrl(endpoint: string, apiKey: string): string {
   }
   return "/api/openai/v1/chat/completions";
 }
+
+/** One non-streamed completion (titles, summaries); the text, or a ChatError thrown. */
+export async function completeOnce(url: string, headers: Record<string, string>, body: Record<string, unknown>, signal?: AbortSignal): Promise<string> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", ...headers },
+    body: JSON.stringify({ ...body, stream: false, stream_options: undefined }),
+    signal,
+  });
+  if (!res.ok) throw await errorFromResponse(res);
+  const json = await res.json();
+  const text = json?.choices?.[0]?.message?.content;
+  return typeof text === "string" ? text : "";
+}

@@ -41,7 +41,10 @@ const COSTS: Record<Encoding, number[]> = {
 };
 
 const PIECE =
-  /(\p{Script=Han}+)|([\p{Script=Hiragana}\p{Script=Katakana}ー]+)|(\p{Script=Hangul}+)|([A-Z]*[a-z]+|[A-Z]+)|([\p{L}\p{M}]+)|(\p{N}+)|([!-/:-@[-`{-~]+)|(\s+)|(\p{Extended_Pictographic})|[^]/gu;
+  /(\p{Script=Han}+)|([\p{Script=Hiragana}\p{Script=Katakana}ー]+)|(\p{Script=Hangul}+)|(\p{Lu}*[\p{Ll}\p{M}]+|\p{Lu}+[\p{M}]*|'(?:[sdmt]|ll|ve|re)(?!\p{L}))|([\p{L}\p{M}]+)|(\p{N}+)|([!-/:-@[-`{-~]+)|(\s+)|(\p{Extended_Pictographic})|[^]/gu;
+const LETTER = /\p{L}/u;
+const DIGIT = /\p{N}/u;
+const NON_ASCII = /[^\0-\x7f]/gu;
 
 /** Counts of each kind of piece in `text`. */
 export function features(text: string): number[] {
@@ -52,15 +55,16 @@ export function features(text: string): number[] {
     if (m[1]) f[F.Han] += n;
     else if (m[2]) f[F.Kana] += n;
     else if (m[3]) f[F.Hangul] += n;
-    else if (m[4]) {
+    else if (m[4] || m[5]) {
+      // A word: "the", "Hello", "JSON", "don" + "'t", "café", "Привет", "مرحبا".
       f[F.Word]++;
       if (n > 3 && s === s.toUpperCase()) f[F.CapsLong] += n - 3;
       else if (n > 6) f[F.WordLong] += n - 6;
-    } else if (m[5]) f[F.Letter] += n;
-    else if (m[6]) f[F.Digits] += Math.ceil(n / 3);
+      f[F.Letter] += s.match(NON_ASCII)?.length ?? 0;
+    } else if (m[6]) f[F.Digits] += Math.ceil(n / 3);
     else if (m[7]) {
       // The mark just before a letter joins that letter's piece.
-      const glued = /\p{L}/u.test(text.charAt(m.index + n)) ? 1 : 0;
+      const glued = LETTER.test(text.charAt(m.index + n)) ? 1 : 0;
       f[F.Glued] += glued;
       if (n > glued) {
         f[F.Punct]++;
@@ -71,11 +75,11 @@ export function features(text: string): number[] {
       const tail = n - 1 - Math.max(s.lastIndexOf("\n"), s.lastIndexOf("\r"));
       if (tail < n) f[F.Newline]++;
       // The last space or tab before a word or mark joins it; before a digit or at the end it does not.
-      if (tail > 1 || (tail === 1 && (after === "" || /\p{N}/u.test(after)))) f[F.Space]++;
-      if (tail > 1 && /\p{N}/u.test(after)) f[F.Space]++;
+      if (tail > 1) f[F.Space]++;
+      if (tail > 0 && (after === "" || DIGIT.test(after))) f[F.Space]++;
     } else if (m[9]) f[F.Emoji]++;
     else if (s.codePointAt(0)! > 0x7f) f[F.Wide]++;
-    else if (!/[\p{Cc}\p{Cf}]/u.test(s)) f[F.Punct]++;
+    else if (s > " ") f[F.Punct]++;
   }
   return f;
 }

@@ -5,9 +5,11 @@ import { chatDeltas, StreamError } from "../lib/sse";
 import { Store } from "../lib/store";
 import { locale } from "../i18n";
 import { appendMessages, chats, currentChat, live, messages, newChat, removeMessages, saveMessage } from "./chats";
-import { contextFor } from "./history";
+import { estimateMessagesTokens, estimateTokens } from "../lib/tokens";
+import { requestMessages } from "./history";
+import { generateTitle, maybeSummarize } from "./memory";
 import { effectiveModel, serverConfig } from "./serverConfig";
-import { settings } from "./settings";
+import { settings, type Settings } from "./settings";
 import type { Chat, Message } from "./types";
 
 /** Answers being written, by message id; Stop aborts one. */
@@ -25,8 +27,20 @@ function toChatError(e: unknown): ChatError {
   return { kind: "network", status: 0, code: "network", message: e instanceof Error ? e.message : String(e) };
 }
 
-async function answer(chat: Chat, context: ChatMessage[]): Promise<void> {
+/** The global settings with the chat's own (mask) overrides on top. */
+export function chatSettings(chat: Chat | undefined): Settings {
   const s = settings.get();
+  const c = chat?.config ?? {};
+  const defined = Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined && v !== ""));
+  return { ...s, ...defined };
+}
+
+export function chatModel(chat: Chat | undefined): string {
+  return effectiveModel(chatSettings(chat).model, serverConfig.get());
+}
+
+async function answer(chat: Chat, context: ChatMessage[]): Promise<void> {
+  const s = chatSettings(chat);
   const model = effectiveModel(s.model, serverConfig.get());
   const [draft] = appendMessages(chat, [{ role: "assistant", content: "", createdAt: Date.now(), status: "streaming", model }]);
   const controller = new AbortController();
@@ -64,6 +78,8 @@ async function answer(chat: Chat, context: ChatMessage[]): Promise<void> {
       }
       if (delta.usage) usage = delta.usage;
     }
+    // No usage from the upstream: estimate it, and say so.
+    usage ??= { prompt_tokens: estimateMessagesTokens(context), completion_tokens: estimateTokens(content), estimated: true };
     final = { ...draft, content, status: "done", usage };
   } catch (e) {
     final = controller.signal.aborted
@@ -77,10 +93,19 @@ async function answer(chat: Chat, context: ChatMessage[]): Promise<void> {
     if (live.get()?.id === draft.id) live.set(null);
   }
   saveMessage(final);
+  if (final.status === "done") void afterAnswer(chat.id, model);
 }
 
-function question(text: string): ChatMessage {
-  const s = settings.get();
+async function afterAnswer(chatId: string, model: string): Promise<void> {
+  const chat = chats.get().find((c) => c.id === chatId);
+  if (!chat) return;
+  // Auto title once the first exchange is complete.
+  if (chat.messageCount === 2) await generateTitle(chat, model);
+  await maybeSummarize(chatId, model);
+}
+
+function question(chat: Chat, text: string): ChatMessage {
+  const s = chatSettings(chat);
   const vars = { model: effectiveModel(s.model, serverConfig.get()), lang: locale.get(), time: new Date().toLocaleString() };
   return { role: "user", content: fillTemplate(s.inputTemplate, text, vars) };
 }
@@ -90,7 +115,7 @@ export async function send(text: string): Promise<void> {
   const prior = messages.get();
   appendMessages(chat, [{ role: "user", content: text, createdAt: Date.now(), status: "done" }]);
   const fresh = chats.get().find((c) => c.id === chat.id)!;
-  await answer(fresh, [...contextFor(prior, chat.clearIndex, settings.get().historyCount), question(text)]);
+  await answer(fresh, requestMessages(fresh, prior, chatSettings(fresh).historyCount, question(fresh, text)));
 }
 
 export function stop(id: string): void {
@@ -113,8 +138,7 @@ export async function retry(id: string): Promise<void> {
   for (const m of list.slice(q + 1)) stop(m.id);
   removeMessages(chat.id, list.slice(q + 1).map((m) => m.id));
   const fresh = chats.get().find((c) => c.id === chat.id)!;
-  const context = [...contextFor(list.slice(0, q), chat.clearIndex, settings.get().historyCount), question(list[q].content)];
-  await answer(fresh, context);
+  await answer(fresh, requestMessages(fresh, list.slice(0, q), chatSettings(fresh).historyCount, question(fresh, list[q].content)));
 }
 
 /** Change a message; a changed question is asked again from there. */

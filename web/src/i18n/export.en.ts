@@ -1,0 +1,4 @@
+// Texts of the export and backup screens (merged into en.ts).
+export const exportEn = {
+  export: "Export",
+};
