@@ -14,6 +14,7 @@ from starlette.routing import Route
 
 from chatnext.config import Settings
 from chatnext.errors import error_response
+from chatnext.pricing import load_pricing, pricing_route
 from chatnext.routes.azure import AzureRoute
 from chatnext.routes.meta import health, public_config
 from chatnext.routes.openai import OpenAIRoute
@@ -51,6 +52,7 @@ def create_app(settings: Settings) -> Starlette:
         routes=[
             Route("/api/health", health, methods=["GET"]),
             Route("/api/config", public_config, methods=["GET", "POST"]),
+            pricing_route(load_pricing(settings.pricing_file or None)),
             Route("/api/openai/{path:path}", OpenAIRoute(services)),
             Route("/api/azure/deployments/{deployment}/{path:path}", AzureRoute(services)),
             *web_routes(),

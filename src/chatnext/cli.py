@@ -5,17 +5,22 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from typing import NoReturn
 
 from chatnext import __version__
 from chatnext.config import ConfigError, Settings, describe, load_settings
+
+
+def _fail(exc: ConfigError) -> NoReturn:
+    print(f"chatnext: configuration error: {exc}", file=sys.stderr)
+    raise SystemExit(2) from None
 
 
 def _settings() -> Settings:
     try:
         return load_settings()
     except ConfigError as exc:
-        print(f"chatnext: configuration error: {exc}", file=sys.stderr)
-        raise SystemExit(2) from None
+        _fail(exc)
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -32,8 +37,12 @@ def serve(args: argparse.Namespace) -> int:
         args.port,
         "required" if settings.code else "not required",
     )
+    try:
+        app = create_app(settings)
+    except ConfigError as exc:
+        _fail(exc)
     uvicorn.run(
-        create_app(settings),
+        app,
         host=args.host,
         port=args.port,
         # chatnext reads X-Forwarded-For itself, only from TRUSTED_PROXIES;

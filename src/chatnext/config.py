@@ -187,6 +187,13 @@ VARIABLES: tuple[Variable, ...] = (
         nextchat="chatnext only",
     ),
     Variable(
+        "PRICING_FILE",
+        as_text,
+        "",
+        "JSON file of model prices per 1M tokens, merged over the built-in table",
+        nextchat="chatnext only",
+    ),
+    Variable(
         "MAX_BODY_BYTES",
         as_byte_count,
         "20000000",
@@ -220,6 +227,7 @@ class Settings:
     default_input_template: str = "{{input}}"
     trusted_proxies: tuple[Network, ...] = field(default=())
     upstream_timeout: float = 600.0
+    pricing_file: str = ""
     max_body_bytes: int = 20_000_000
 
 

@@ -15,12 +15,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Browser, BrowserType, Locator, Page, Playwright, expect, sync_playwright
 
 from tests.conftest import Server, start_server
-from tests.fake_upstream import FakeUpstream
+from tests.fake_upstream import FakeUpstream, Seen
 
 CHROMIUM = "/usr/bin/chromium"
+# Auto-waiting assertions: 5 s by default; a 2-core machine parsing mermaid
+# (600 kB of JS) while the suite runs needs more headroom.
+expect.set_options(timeout=10_000)
 ARTIFACTS = Path(os.environ.get("CHATNEXT_ARTIFACTS", Path(__file__).parents[2] / "artifacts"))
 
 
@@ -42,11 +45,45 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     }
 
 
-@pytest.fixture(scope="session")
-def base_url() -> str | None:
-    """Replaces pytest-playwright's, a method of a plugin class that pytest 9 warns about
-    (PytestRemovedIn10Warning, an error under filterwarnings=error). Servers here have free ports."""
-    return None
+# Playwright's sync API keeps its asyncio loop marked as running on the main
+# thread for as long as Playwright is started. pytest-playwright starts it for
+# the whole session, so every async test collected after this package failed
+# ("asyncio.run() cannot be called from a running event loop"). Here Playwright
+# and the browser live only as long as this package.
+
+
+@pytest.fixture(scope="package")
+def playwright() -> Iterator[Playwright]:
+    pw = sync_playwright().start()
+    yield pw
+    pw.stop()
+
+
+@pytest.fixture(scope="package")
+def browser_type(playwright: Playwright, browser_name: str) -> BrowserType:
+    browser: BrowserType = getattr(playwright, browser_name)
+    return browser
+
+
+@pytest.fixture(scope="package")
+def launch_browser(browser_type_launch_args: dict[str, Any], browser_type: BrowserType) -> Callable[..., Browser]:
+    def launch(**kwargs: Any) -> Browser:
+        return browser_type.launch(**{**browser_type_launch_args, **kwargs})
+
+    return launch
+
+
+@pytest.fixture(scope="package")
+def browser(launch_browser: Callable[..., Browser]) -> Iterator[Browser]:
+    browser = launch_browser()
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="package")
+def browser_context_args() -> dict[str, Any]:
+    """Per test: @pytest.mark.browser_context_args(locale=..., viewport=...)."""
+    return {}
 
 
 @pytest.fixture(scope="session")
@@ -148,6 +185,11 @@ class ChatApp:
         box.fill(value)
         box.press("Tab")
 
+    def toggle(self, field: str, on: bool) -> None:
+        box = self.page.locator(f"#{field}")
+        box.set_checked(on)
+        expect(box).to_be_checked(checked=on)
+
     def choose(self, field: str, value: str) -> None:
         self.page.locator(f"#{field}").select_option(value)
 
@@ -172,8 +214,68 @@ def wait_for(predicate: Callable[[], bool], timeout: float = 5.0, what: str = "c
 
 
 @pytest.fixture
-def app(page: Page, server: Server) -> Iterator[ChatApp]:
-    """The app opened in a fresh context; the test fails on any uncaught page error."""
+def app(page: Page, server: Server, request: pytest.FixtureRequest) -> Iterator[ChatApp]:
+    """The app opened in a fresh context; the test fails on any uncaught page error.
+
+    A module with AUTO_TITLE = False turns automatic titles off first, through
+    the settings page, when its tests are about titles taken from the first question.
+    """
     chat = ChatApp(page, server.url).open()
+    if getattr(request.module, "AUTO_TITLE", True) is False:
+        chat.open_settings()
+        chat.toggle("autoTitle", False)
+        chat.back()
     yield chat
     assert chat.errors == [], f"uncaught errors in the page: {chat.errors}"
+
+
+def chat_requests(upstream: FakeUpstream) -> list[Seen]:
+    """The streamed chat requests: what the user asked, without the page's
+    own small side requests (auto title, history summary)."""
+    return [s for s in upstream.seen if isinstance(s.body, dict) and s.body.get("stream")]
+
+
+# --- helpers for the masks, prompts, memory, tokens and export tests --------
+
+
+def side_requests(upstream: FakeUpstream) -> list[Seen]:
+    """The page's own non-streamed chat requests (auto title, history summary)."""
+    return [
+        s
+        for s in upstream.seen
+        if s.path.endswith("/chat/completions") and isinstance(s.body, dict) and not s.body.get("stream")
+    ]
+
+
+def download(page: Page, click: Callable[[], None], timeout: float = 20_000) -> tuple[str, bytes]:
+    """Do `click` and return the file the page saves: its suggested name and bytes."""
+    with page.expect_download(timeout=timeout) as info:
+        click()
+    saved = info.value
+    failure = saved.failure()
+    assert failure is None, f"download of {saved.suggested_filename} failed: {failure}"
+    return saved.suggested_filename, Path(saved.path()).read_bytes()
+
+
+_READ_STORE = """async (store) => {
+    const db = await new Promise((ok, fail) => {
+        const req = indexedDB.open('chatnext');
+        req.onsuccess = () => ok(req.result);
+        req.onerror = () => fail(req.error);
+    });
+    try {
+        return await new Promise((ok, fail) => {
+            const req = db.transaction(store, 'readonly').objectStore(store).getAll();
+            req.onsuccess = () => ok(req.result);
+            req.onerror = () => fail(req.error);
+        });
+    } finally {
+        db.close();
+    }
+}"""
+
+
+def stored(page: Page, store: str) -> list[Any]:
+    """Every record of one of the app's IndexedDB stores (chats, messages, masks, prompts)."""
+    records: list[Any] = page.evaluate(_READ_STORE, store)
+    return records

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ChatApp, status_class, wait_for
+from tests.e2e.conftest import ChatApp, chat_requests, status_class, wait_for
 from tests.fake_upstream import FakeUpstream, Reply
+
+# These tests name chats by their first question; automatic titles are tested on their own.
+AUTO_TITLE = False
 
 SERVER_ENV = {"OPENAI_API_KEY": "sk-e2e-server", "CUSTOM_MODELS": "+no-done"}
 MODEL = "gpt-4o-mini"  # the page's default model
@@ -14,7 +17,7 @@ GROWING = " ".join(f"word{i}" for i in range(60)) + " **the end**"
 
 
 def sent_messages(upstream: FakeUpstream, index: int = -1) -> list[dict[str, str]]:
-    body = upstream.seen[index].body
+    body = chat_requests(upstream)[index].body
     assert isinstance(body, dict), body
     return body["messages"]
 
@@ -121,7 +124,7 @@ def test_retry_regenerates_the_answer(app: ChatApp, upstream: FakeUpstream) -> N
     expect(app.answers.first).to_have_class(status_class("done"))
     expect(app.answers.first.locator(".markdown")).to_have_text("Second try.")
     expect(app.questions).to_have_count(1)
-    assert len(upstream.seen) == 2
+    assert len(chat_requests(upstream)) == 2
     assert sent_messages(upstream) == [{"role": "user", "content": "Tell me a joke"}]
 
 
@@ -218,7 +221,7 @@ def test_commands_clear_and_new(app: ChatApp, upstream: FakeUpstream) -> None:
     expect(app.composer).to_have_value("")
     divider = app.page.locator(".context-divider")
     expect(divider).to_have_text("Context cleared: messages above are not sent")
-    assert len(upstream.seen) == 1  # a command is not a message
+    assert len(chat_requests(upstream)) == 1  # a command is not a message
 
     upstream.replies[MODEL] = Reply("I do not know your colour.")
     app.ask("What is my favourite colour?")
@@ -231,7 +234,7 @@ def test_commands_clear_and_new(app: ChatApp, upstream: FakeUpstream) -> None:
     expect(app.page.locator(".chat-heading h1")).to_have_text("New conversation")
     expect(app.questions).to_have_count(0)
     expect(app.page.locator(".empty-chat")).to_be_visible()
-    assert len(upstream.seen) == 2
+    assert len(chat_requests(upstream)) == 2
 
 
 def test_drafts_survive_switching_chats(app: ChatApp, upstream: FakeUpstream) -> None:
@@ -248,7 +251,7 @@ def test_drafts_survive_switching_chats(app: ChatApp, upstream: FakeUpstream) ->
     items.filter(has_text="New conversation").click()
     expect(app.questions).to_have_count(0)
     expect(app.composer).to_have_value("draft for the second chat")
-    assert len(upstream.seen) == 1
+    assert len(chat_requests(upstream)) == 1
 
 
 def test_enter_sends_and_shift_enter_breaks_the_line(app: ChatApp, upstream: FakeUpstream) -> None:
@@ -264,5 +267,5 @@ def test_enter_sends_and_shift_enter_breaks_the_line(app: ChatApp, upstream: Fak
     expect(app.questions.first.locator(".markdown")).to_have_text("line one\nline two", use_inner_text=True)
     expect(app.questions.first.locator(".markdown br")).to_have_count(1)
     expect(app.answers.first).to_have_class(status_class("done"))
-    wait_for(lambda: len(upstream.seen) == 1, what="the chat request")
+    wait_for(lambda: len(chat_requests(upstream)) == 1, what="the chat request")
     assert sent_messages(upstream) == [{"role": "user", "content": "line one\nline two"}]

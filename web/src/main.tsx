@@ -1,9 +1,9 @@
 import { render } from "preact";
 import { App } from "./components/App";
-import { setEnhanceLabels } from "./markdown/enhance";
-import { locale, t } from "./i18n";
 import { flushDeletes, loadChats } from "./state/chats";
 import { persistRunning } from "./state/conversation";
+import { loadPricing } from "./state/pricing";
+import { loadUserPrompts } from "./state/prompts";
 import { loadServerConfig } from "./state/serverConfig";
 import { loadSettings } from "./state/settings";
 import "./styles.css";
@@ -11,11 +11,10 @@ import "./styles.css";
 async function start(): Promise<void> {
   await Promise.all([loadSettings(), loadServerConfig()]);
   await loadChats();
-  const labels = () => setEnhanceLabels({ copy: t().copyCode, copied: t().copied });
-  labels();
-  locale.subscribe(labels);
   render(<App />, document.getElementById("app")!);
   document.body.dataset.ready = "true";
+  // Not needed for the first screen: masks, prompts and prices come after it.
+  void Promise.all([import("./state/masks").then((m) => m.loadMasks()), loadUserPrompts(), loadPricing()]);
 }
 
 // Leaving the page: keep what has arrived of any answer, finish deletions.

@@ -1,6 +1,6 @@
 // chatnext service worker: the app shell works offline; /api never is cached,
 // because answers, access checks and configuration must be live.
-const CACHE = "chatnext-shell-v1";
+const CACHE = "chatnext-shell-v2";
 const SHELL = ["/", "/manifest.webmanifest", "/icon-192.png", "/icon-512.png"];
 
 // The page's script and style names carry a content hash: read them from the
@@ -9,7 +9,11 @@ async function shellUrls() {
   const res = await fetch("/", { cache: "no-cache" });
   const html = await res.clone().text();
   const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]);
-  return { index: res, urls: [...new Set([...SHELL.slice(1), ...assets])] };
+  // The app's own lazily loaded chunks, listed by the build.
+  const chunks = await fetch("/shell.json", { cache: "no-cache" })
+    .then((r) => (r.ok ? r.json() : []))
+    .catch(() => []);
+  return { index: res, urls: [...new Set([...SHELL.slice(1), ...assets, ...chunks])] };
 }
 
 self.addEventListener("install", (event) => {
@@ -18,7 +22,8 @@ self.addEventListener("install", (event) => {
       const cache = await caches.open(CACHE);
       const { index, urls } = await shellUrls();
       await cache.put("/", index);
-      await cache.addAll(urls);
+      // One missing file must not keep the whole shell from working offline.
+      await Promise.allSettled(urls.map((url) => cache.add(url)));
       await self.skipWaiting();
     })(),
   );

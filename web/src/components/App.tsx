@@ -4,7 +4,10 @@ import { useStore } from "../lib/store";
 import { settings } from "../state/settings";
 import { route, sidebarOpen } from "../state/ui";
 import { ChatView } from "./ChatView";
-import { SettingsPage } from "./SettingsPage";
+import { lazy } from "./Lazy";
+
+const SettingsPage = lazy(() => import("./SettingsPage").then((m) => m.SettingsPage));
+const MasksPage = lazy(() => import("./MasksPage").then((m) => m.MasksPage));
 import { Sidebar } from "./Sidebar";
 import { Toast } from "./Toast";
 
@@ -36,7 +39,7 @@ export function App() {
     <div class="app" key={lang}>
       <Sidebar />
       {drawer && <div class="scrim only-narrow" onClick={() => sidebarOpen.set(false)} />}
-      {where === "settings" ? <SettingsPage /> : <ChatView />}
+      {where === "settings" ? <SettingsPage /> : where === "masks" ? <MasksPage /> : <ChatView />}
       <Toast />
     </div>
   );

@@ -1,19 +1,49 @@
+import { useState } from "preact/hooks";
 import { t } from "../i18n";
+import { estimateCost } from "../lib/cost";
 import { useStore } from "../lib/store";
-import { chats, currentId, forkChat, toggleClearContext } from "../state/chats";
-import { effectiveModel, modelLabel, serverConfig } from "../state/serverConfig";
+import { chats, currentId, forkChat, messages, toggleClearContext } from "../state/chats";
+import { chatModel } from "../state/conversation";
+import { formatCost, pricing } from "../state/pricing";
+import { modelLabel, serverConfig } from "../state/serverConfig";
 import { settings } from "../state/settings";
+import type { Message } from "../state/types";
 import { go, sidebarOpen } from "../state/ui";
 import { Composer } from "./Composer";
 import { Icon } from "./icons";
+import { lazy } from "./Lazy";
 import { MessageList } from "./MessageList";
+
+const ChatSettingsDialog = lazy(() => import("./ChatSettingsDialog").then((m) => m.ChatSettingsDialog));
+const ExportDialog = lazy(() => import("./ExportDialog").then((m) => m.ExportDialog));
+
+function totals(list: Message[]): { tokens: number; cost: string } {
+  let tokens = 0;
+  let cost = 0;
+  let priced = false;
+  const table = pricing.get();
+  for (const m of list) {
+    if (!m.usage) continue;
+    tokens += m.usage.prompt_tokens + m.usage.completion_tokens;
+    const c = table && m.model ? estimateCost(m.model, m.usage.prompt_tokens, m.usage.completion_tokens, table) : null;
+    if (c !== null) {
+      cost += c;
+      priced = true;
+    }
+  }
+  return { tokens, cost: priced && table ? formatCost(cost, table.currency) : "" };
+}
 
 export function ChatView() {
   const id = useStore(currentId);
   const chat = useStore(chats).find((c) => c.id === id);
   const config = useStore(serverConfig);
   const s = useStore(settings);
-  const model = effectiveModel(s.model, config);
+  const list = useStore(messages);
+  useStore(pricing);
+  const [dialog, setDialog] = useState<"settings" | "export" | null>(null);
+  const model = chatModel(chat);
+  const sum = totals(list);
 
   return (
     <main class="chat-view">
@@ -21,9 +51,22 @@ export function ChatView() {
         <button type="button" class="icon-button only-narrow" aria-label={t().openSidebar} onClick={() => sidebarOpen.set(true)}>
           <Icon name="menu" />
         </button>
+        {chat?.mask && (
+          <span class="chat-mask" title={chat.mask.name} aria-hidden="true">
+            {chat.mask.avatar}
+          </span>
+        )}
         <div class="chat-heading">
           <h1>{chat?.title || t().untitled}</h1>
-          <p class="muted">{t().chatModel(modelLabel(model, config))}</p>
+          <p class="muted">
+            {t().chatModel(modelLabel(model, config))}
+            {sum.tokens > 0 && (
+              <span class="chat-total" title={t().estimatedCost}>
+                {" · "}
+                {t().chatTotal(sum.tokens, sum.cost)}
+              </span>
+            )}
+          </p>
         </div>
         {chat && (
           <div class="chat-tools">
@@ -32,6 +75,12 @@ export function ChatView() {
             </button>
             <button type="button" class="icon-button" aria-label={t().fork} title={t().fork} onClick={() => void forkChat()}>
               <Icon name="fork" />
+            </button>
+            <button type="button" class="icon-button" aria-label={t().export} title={t().export} onClick={() => setDialog("export")}>
+              <Icon name="download" />
+            </button>
+            <button type="button" class="icon-button" aria-label={t().chatSettings} title={t().chatSettings} onClick={() => setDialog("settings")}>
+              <Icon name="sliders" />
             </button>
           </div>
         )}
@@ -46,6 +95,8 @@ export function ChatView() {
         </div>
       )}
       <Composer />
+      {chat && dialog === "settings" && <ChatSettingsDialog chat={chat} onClose={() => setDialog(null)} />}
+      {chat && dialog === "export" && <ExportDialog chatId={chat.id} onClose={() => setDialog(null)} />}
     </main>
   );
 }

@@ -1,10 +1,14 @@
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
-import { t } from "../i18n";
+import { locale, t } from "../i18n";
+import { searchPrompts } from "../lib/fuzzy";
 import { useStore } from "../lib/store";
 import { currentId, forkChat, loadDraft, messages, newChat, openChat, neighbour, saveDraft, toggleClearContext } from "../state/chats";
 import { send, stop, streaming } from "../state/conversation";
 import { parseCommand, type Command } from "../state/history";
+import { builtinPrompts, loadBuiltinPrompts, userPrompts } from "../state/prompts";
 import { settings, type SendKey } from "../state/settings";
+import type { Prompt } from "../state/types";
+import { PromptPicker } from "./PromptPicker";
 
 import { Icon } from "./icons";
 import { confirmDelete } from "./Sidebar";
@@ -27,7 +31,7 @@ function runCommand(cmd: Command): void {
   const id = currentId.get();
   switch (cmd) {
     case "new":
-      newChat();
+      newChat(undefined, settings.get().sendMemory);
       break;
     case "next":
     case "prev": {
@@ -53,8 +57,18 @@ export function Composer() {
   useStore(streaming);
   const list = useStore(messages);
   const [text, setText] = useState("");
+  const [dismissed, setDismissed] = useState(false);
+  const [active, setActive] = useState(0);
   const area = useRef<HTMLTextAreaElement>(null);
   const liveAnswer = list.find((m) => m.status === "streaming");
+  const mine = useStore(userPrompts);
+  const builtin = useStore(builtinPrompts);
+  const picking = text.startsWith("/") && !text.includes("\n") && !dismissed;
+  const hits = picking ? searchPrompts(text.slice(1), mine, builtin, 8) : [];
+
+  useEffect(() => {
+    if (picking) void loadBuiltinPrompts(locale.get());
+  }, [picking]);
 
   // Each chat keeps its own unsent draft.
   useEffect(() => {
@@ -76,7 +90,19 @@ export function Composer() {
 
   const change = (value: string) => {
     setText(value);
+    setActive(0);
+    if (!value.startsWith("/")) setDismissed(false);
     if (currentId.get()) saveDraft(currentId.get()!, value);
+  };
+
+  const pick = (p: Prompt) => {
+    change(p.content);
+    setDismissed(true);
+    requestAnimationFrame(() => {
+      const el = area.current!;
+      el.focus();
+      el.selectionStart = el.selectionEnd = el.value.length;
+    });
   };
 
   const submit = () => {
@@ -91,12 +117,13 @@ export function Composer() {
 
   return (
     <form
-      class="composer"
+      class={`composer${picking ? " picking" : ""}`}
       onSubmit={(e) => {
         e.preventDefault();
         submit();
       }}
     >
+      {picking && <PromptPicker items={hits} active={Math.min(active, Math.max(0, hits.length - 1))} onPick={pick} />}
       <textarea
         ref={area}
         rows={1}
@@ -104,7 +131,29 @@ export function Composer() {
         aria-label={t().composerPlaceholder(s.sendKey)}
         placeholder={t().composerPlaceholder(s.sendKey)}
         onInput={(e) => change(e.currentTarget.value)}
+        role="combobox"
+        aria-expanded={picking}
+        aria-controls={picking ? "prompt-picker" : undefined}
+        aria-activedescendant={picking && hits.length ? `prompt-option-${active}` : undefined}
         onKeyDown={(e) => {
+          if (picking && hits.length) {
+            if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+              e.preventDefault();
+              const step = e.key === "ArrowDown" ? 1 : -1;
+              setActive((a) => (a + step + hits.length) % hits.length);
+              return;
+            }
+            if ((e.key === "Enter" && !e.isComposing) || e.key === "Tab") {
+              e.preventDefault();
+              pick(hits[Math.min(active, hits.length - 1)]);
+              return;
+            }
+          }
+          if (picking && e.key === "Escape") {
+            e.preventDefault();
+            setDismissed(true);
+            return;
+          }
           if (isSendKey(e, s.sendKey)) {
             e.preventDefault();
             submit();

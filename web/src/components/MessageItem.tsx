@@ -70,6 +70,9 @@ function MessageView({ message }: { message: Message }) {
         {message.status === "interrupted" && <p class="muted status-note">{t().interrupted}</p>}
         {message.status === "error" && message.error && <ErrorNotice error={message.error} />}
       </div>
+      {message.usage && (
+        <p class="message-usage muted">{t().tokens(message.usage.prompt_tokens, message.usage.completion_tokens, !!message.usage.estimated)}</p>
+      )}
       <footer class="message-actions">
         {isLive ? (
           <button type="button" class="button stop" onClick={() => stop(message.id)}>

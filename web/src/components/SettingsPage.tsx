@@ -1,3 +1,4 @@
+import "./pages.css";
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef } from "preact/hooks";
 import { LOCALE_NAMES, t, type Locale } from "../i18n";
@@ -6,7 +7,9 @@ import { useStore } from "../lib/store";
 import { modelId, serverConfig } from "../state/serverConfig";
 import { resetSettings, SEND_KEYS, settings, updateSettings, type Settings } from "../state/settings";
 import { focusField, go } from "../state/ui";
+import { BackupSection } from "./BackupSection";
 import { Icon } from "./icons";
+import { PromptsSection } from "./PromptsSection";
 
 function Field({ id, label, hint, children }: { id: string; label: string; hint?: string; children: ComponentChildren }) {
   return (
@@ -19,6 +22,14 @@ function Field({ id, label, hint, children }: { id: string; label: string; hint?
         </p>
       )}
     </div>
+  );
+}
+
+function Toggle({ id, label, checked, onChange }: { id: string; label: string; checked: boolean; onChange: (v: boolean) => void }) {
+  return (
+    <label class="check field" for={id}>
+      <input type="checkbox" id={id} checked={checked} onChange={(e) => onChange(e.currentTarget.checked)} /> {label}
+    </label>
   );
 }
 
@@ -126,6 +137,21 @@ export function SettingsPage() {
           <NumberField name="presencePenalty" label={m.presencePenalty} min={-2} max={2} step={0.1} />
           <NumberField name="frequencyPenalty" label={m.frequencyPenalty} min={-2} max={2} step={0.1} />
           <NumberField name="historyCount" label={m.historyCount} hint={m.historyCountHint} min={0} max={64} step={1} />
+          <NumberField name="compressThreshold" label={m.compressThreshold} hint={m.compressThresholdHint} min={200} max={10000} step={100} />
+          <Field id="compressModel" label={m.compressModel}>
+            <select id="compressModel" value={s.compressModel} onChange={(e) => updateSettings({ compressModel: e.currentTarget.value })}>
+              <option value="">{m.compressModelAuto}</option>
+              {models.map((x) => (
+                <option key={modelId(x)} value={modelId(x)}>
+                  {x.displayName || x.name}
+                  {x.provider !== "openai" ? ` (${x.provider})` : ""}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Toggle id="sendMemory" label={m.memoryEnabled} checked={s.sendMemory} onChange={(v) => updateSettings({ sendMemory: v })} />
+          <Toggle id="autoTitle" label={m.autoTitle} checked={s.autoTitle} onChange={(v) => updateSettings({ autoTitle: v })} />
+          <Toggle id="maskOnNewChat" label={m.maskOnNewChat} checked={s.maskOnNewChat} onChange={(v) => updateSettings({ maskOnNewChat: v })} />
           <Field id="inputTemplate" label={m.inputTemplate} hint={m.inputTemplateHint}>
             <textarea id="inputTemplate" rows={2} value={s.inputTemplate} onChange={(e) => updateSettings({ inputTemplate: e.currentTarget.value || "{{input}}" })} />
           </Field>
@@ -162,8 +188,11 @@ export function SettingsPage() {
           </Field>
         </section>
 
+        <PromptsSection />
+
         <section>
           <h2>{m.settingsData}</h2>
+          <BackupSection />
           <div class="danger-row">
             <button type="button" class="button" onClick={() => confirm(m.resetSettingsConfirm) && resetSettings()}>
               {m.resetSettings}

@@ -2,6 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import { t } from "../i18n";
 import { useStore } from "../lib/store";
 import { chats, currentId, deleteChat, newChat, openChat, renameChat, searchChats, undoDelete } from "../state/chats";
+import { settings } from "../state/settings";
 import { go, showToast, sidebarOpen } from "../state/ui";
 import type { Chat } from "../state/types";
 import { Icon } from "./icons";
@@ -42,9 +43,10 @@ export function Sidebar() {
         type="button"
         class="new-chat"
         onClick={() => {
-          newChat();
-          go("chat");
           sidebarOpen.set(false);
+          if (settings.get().maskOnNewChat) return go("masks");
+          newChat(undefined, settings.get().sendMemory);
+          go("chat");
         }}
       >
         <Icon name="plus" /> {t().newChat}
@@ -62,6 +64,18 @@ export function Sidebar() {
         </ul>
       </nav>
       <div class="sidebar-foot">
+        <button
+          type="button"
+          class="icon-button"
+          aria-label={t().masks}
+          title={t().masks}
+          onClick={() => {
+            go("masks");
+            sidebarOpen.set(false);
+          }}
+        >
+          <Icon name="masks" />
+        </button>
         <button
           type="button"
           class="icon-button"

@@ -14,6 +14,9 @@ const paths = {
   eraser: "M20 20H7L3 16l10-10 7 7-6 7M6.5 13.5l5 5",
   back: "M15 18l-6-6 6-6",
   search: "M11 19a8 8 0 1 0 0-16 8 8 0 0 0 0 16zM21 21l-4.3-4.3",
+  download: "M12 3v12M7 10l5 5 5-5M4 21h16",
+  sliders: "M4 6h10M18 6h2M4 12h4M12 12h8M4 18h12M20 18h0M14 4v4M8 10v4M16 16v4",
+  masks: "M4 5h16v6a8 8 0 0 1-16 0zM9 10h.01M15 10h.01M9 14a4 4 0 0 0 6 0",
 } as const;
 
 export type IconName = keyof typeof paths;

@@ -286,24 +286,27 @@ function segments(tokens: Token[]): Token[][] {
  * Without a DOM (SSR/tests) it fails closed and returns the source as escaped text.
  */
 export function renderMarkdown(src: string): string {
+  return renderMarkdownBlocks(src).join("");
+}
+
+/**
+ * The same, as one sanitized HTML string per top-level block, so a growing
+ * answer can replace only the blocks that changed.
+ */
+export function renderMarkdownBlocks(src: string): string[] {
   const p = getPurifier();
-  if (!p) return `<p>${escapeHtml(src)}</p>`;
+  if (!p) return [`<p>${escapeHtml(src)}</p>`];
   const { tokens, partialTop } = lex(src);
   // Reference links are resolved at lex time from definitions anywhere in
   // the document, so they are part of every block's key.
   const links = Object.keys(tokens.links).length ? JSON.stringify(tokens.links) : "";
   const segs = segments(tokens);
-  let html = "";
-  segs.forEach((seg, i) => {
+  return segs.map((seg, i) => {
     const make = () => p.sanitize(parse(seg)) as string;
     // The last block is the one still growing while an answer streams: do
     // not fill the cache with all its intermediate versions.
-    if (i === segs.length - 1) {
-      html += make();
-      return;
-    }
+    if (i === segs.length - 1) return make();
     const flag = partialTop && seg.includes(partialTop) ? "P" : "-";
-    html += cached(flag + links.length + ":" + links + seg.map((t) => t.raw).join("\u0000"), make);
+    return cached(flag + links.length + ":" + links + seg.map((t) => t.raw).join("\u0000"), make);
   });
-  return html;
 }

@@ -5,7 +5,7 @@ import * as db from "../lib/db";
 import { newId } from "../lib/id";
 import { Store } from "../lib/store";
 import { contextFor, titleFrom } from "./history";
-import type { Chat, Message } from "./types";
+import type { Chat, Mask, Message } from "./types";
 
 export const chats = new Store<Chat[]>([]); // newest first
 export const currentId = new Store<string | null>(null);
@@ -20,6 +20,10 @@ export function currentChat(): Chat | undefined {
 }
 
 export async function loadChats(): Promise<void> {
+  // Deletions the last page did not finish (it closed within the undo window) happen now.
+  const unfinished = (await db.get<string[]>("kv", "pendingDeletes")) ?? [];
+  for (const id of unfinished) await db.deleteChatRecords(id);
+  if (unfinished.length) await db.del("kv", "pendingDeletes");
   const all = await db.getAll<Chat>("chats");
   chats.set(all.sort(byNewest));
   const last = await db.get<string>("kv", "currentChat");
@@ -40,9 +44,24 @@ export async function openChat(id: string | null): Promise<void> {
   if (currentId.get() === id) messages.set(list);
 }
 
-export function newChat(): Chat {
+/** A new chat, optionally from a mask: it gets its own copy of the mask's context and settings. */
+export function newChat(mask?: Mask, sendMemory = true): Chat {
   const now = Date.now();
-  const chat: Chat = { id: newId(), title: "", createdAt: now, updatedAt: now, nextSeq: 0, clearIndex: 0, messageCount: 0 };
+  const chat: Chat = {
+    id: newId(),
+    title: "",
+    createdAt: now,
+    updatedAt: now,
+    nextSeq: 0,
+    clearIndex: 0,
+    messageCount: 0,
+    memory: { enabled: sendMemory, prompt: "", upTo: 0 },
+    ...(mask && {
+      mask: { id: mask.id, name: mask.name, avatar: mask.avatar, lang: mask.lang },
+      context: mask.context.map((c) => ({ ...c })),
+      config: { ...mask.modelConfig },
+    }),
+  };
   chats.update((list) => [chat, ...list]);
   void db.put("chats", chat);
   currentId.set(chat.id);
@@ -128,7 +147,14 @@ export function deleteChat(id: string): Chat | undefined {
   if (currentId.get() === id) void openChat(list[0]?.id ?? null);
   const timer = setTimeout(() => finishDelete(id), UNDO_MS);
   pendingDeletes.set(id, { chat, timer });
+  // Written at once, in one request: a page closed before the timer still
+  // leaves a record that the next start finishes.
+  void recordPending();
   return chat;
+}
+
+function recordPending(): Promise<void> {
+  return db.put("kv", [...pendingDeletes.keys()], "pendingDeletes");
 }
 
 function finishDelete(id: string): void {
@@ -136,7 +162,7 @@ function finishDelete(id: string): void {
   if (!pending) return;
   clearTimeout(pending.timer);
   pendingDeletes.delete(id);
-  void db.deleteChatRecords(id);
+  void db.deleteChatRecords(id).then(recordPending);
 }
 
 export function undoDelete(id: string): void {
@@ -144,6 +170,7 @@ export function undoDelete(id: string): void {
   if (!pending) return;
   clearTimeout(pending.timer);
   pendingDeletes.delete(id);
+  void recordPending();
   chats.update((list) => [...list, pending.chat].sort(byNewest));
   void openChat(id);
 }
@@ -160,14 +187,17 @@ export function neighbour(step: 1 | -1): string | null {
   return list[(i + step + list.length) % list.length]?.id ?? null;
 }
 
-// Drafts: one per chat, saved shortly after typing stops.
+// Drafts: one per chat, kept in memory at once and saved shortly after typing stops.
 const draftTimers = new Map<string, ReturnType<typeof setTimeout>>();
+const drafts = new Map<string, string>();
 
-export function loadDraft(chatId: string): Promise<string> {
-  return db.get<string>("kv", `draft:${chatId}`).then((d) => d ?? "");
+export async function loadDraft(chatId: string): Promise<string> {
+  if (drafts.has(chatId)) return drafts.get(chatId)!;
+  return (await db.get<string>("kv", `draft:${chatId}`)) ?? "";
 }
 
 export function saveDraft(chatId: string, text: string): void {
+  drafts.set(chatId, text);
   clearTimeout(draftTimers.get(chatId));
   draftTimers.set(
     chatId,

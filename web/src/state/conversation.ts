@@ -5,9 +5,7 @@ import { chatDeltas, StreamError } from "../lib/sse";
 import { Store } from "../lib/store";
 import { locale } from "../i18n";
 import { appendMessages, chats, currentChat, live, messages, newChat, removeMessages, saveMessage } from "./chats";
-import { estimateMessagesTokens, estimateTokens } from "../lib/tokens";
 import { requestMessages } from "./history";
-import { generateTitle, maybeSummarize } from "./memory";
 import { effectiveModel, serverConfig } from "./serverConfig";
 import { settings, type Settings } from "./settings";
 import type { Chat, Message } from "./types";
@@ -78,8 +76,15 @@ async function answer(chat: Chat, context: ChatMessage[]): Promise<void> {
       }
       if (delta.usage) usage = delta.usage;
     }
-    // No usage from the upstream: estimate it, and say so.
-    usage ??= { prompt_tokens: estimateMessagesTokens(context), completion_tokens: estimateTokens(content), estimated: true };
+    // No usage from the upstream: estimate it, and say so. The estimator (and
+    // for Chinese its token table) loads on first use, not with the page.
+    if (!usage) {
+      const tokens = await import("../lib/tokens");
+      if ([content, ...context.map((m) => m.content)].some((t) => /\p{Script=Han}/u.test(t))) {
+        await tokens.loadChineseTable().catch(() => undefined);
+      }
+      usage = { prompt_tokens: tokens.estimateMessagesTokens(context), completion_tokens: tokens.estimateTokens(content), estimated: true };
+    }
     final = { ...draft, content, status: "done", usage };
   } catch (e) {
     final = controller.signal.aborted
@@ -99,6 +104,7 @@ async function answer(chat: Chat, context: ChatMessage[]): Promise<void> {
 async function afterAnswer(chatId: string, model: string): Promise<void> {
   const chat = chats.get().find((c) => c.id === chatId);
   if (!chat) return;
+  const { generateTitle, maybeSummarize } = await import("./memory");
   // Auto title once the first exchange is complete.
   if (chat.messageCount === 2) await generateTitle(chat, model);
   await maybeSummarize(chatId, model);

@@ -28,7 +28,9 @@ export function summaryModel(chatModel: string, chosen: string, config: ServerCo
   const current = config.models.find((m) => modelId(m) === chatModel);
   const provider = current?.provider ?? (chatModel.includes("@") ? chatModel.split("@").pop()! : "openai");
   const available = new Set(config.models.filter((m) => m.provider === provider).map(modelId));
-  return (CHEAP[provider] ?? []).find((name) => available.has(provider === "openai" ? name : `${name}@${provider}`)) ?? chatModel;
+  const idOf = (name: string) => (provider === "openai" ? name : `${name}@${provider}`);
+  const cheap = (CHEAP[provider] ?? []).find((name) => available.has(idOf(name)));
+  return cheap ? idOf(cheap) : chatModel;
 }
 
 function request(model: string, list: ChatMessage[]): Promise<string> {

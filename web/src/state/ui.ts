@@ -1,19 +1,21 @@
 // Where the user is in the page, and the one toast that may be showing.
 import { Store } from "../lib/store";
 
-export type Route = "chat" | "settings";
-export const route = new Store<Route>(location.hash === "#/settings" ? "settings" : "chat");
+export type Route = "chat" | "settings" | "masks";
+const ROUTES: Route[] = ["chat", "settings", "masks"];
+const fromHash = (): Route => ROUTES.find((r) => location.hash === `#/${r}`) ?? "chat";
+export const route = new Store<Route>(fromHash());
 export const sidebarOpen = new Store<boolean>(false); // the drawer on narrow screens
 export const focusField = new Store<string | null>(null); // a settings field to focus on arrival
 
 export function go(to: Route, field?: string): void {
   focusField.set(field ?? null);
   route.set(to);
-  const hash = to === "settings" ? "#/settings" : "#/";
+  const hash = to === "chat" ? "#/" : `#/${to}`;
   if (location.hash !== hash) history.pushState(null, "", hash);
 }
 
-window.addEventListener("popstate", () => route.set(location.hash === "#/settings" ? "settings" : "chat"));
+window.addEventListener("popstate", () => route.set(fromHash()));
 
 export interface Toast {
   text: string;

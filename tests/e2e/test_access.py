@@ -1,0 +1,119 @@
+"""A server with CODE set: what a user without, with a wrong and with the right access code sees."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.conftest import Server, start_server
+from tests.e2e.conftest import ChatApp, chat_requests, status_class
+from tests.fake_upstream import FakeUpstream, Reply
+
+SERVER_KEY = "sk-e2e-server-secret"
+CODE = "open-sesame"
+SERVER_ENV = {"OPENAI_API_KEY": SERVER_KEY, "CODE": CODE}
+
+UNAUTHORIZED_EN = "Unauthorized: enter the access code on the settings page"
+UNAUTHORIZED_ZH = "现在是未授权状态，请在设置页输入访问密码"
+WRONG_CODE_EN = "The access code is wrong: check it on the settings page"
+
+
+def test_no_code_shows_the_unauthorized_hint(app: ChatApp, upstream: FakeUpstream) -> None:
+    answer = app.ask("Hello?", status="error")
+    expect(answer.locator(".error-headline")).to_have_text(UNAUTHORIZED_EN)
+    assert upstream.seen == []  # the server refused before asking the upstream
+
+    answer.get_by_role("button", name="Enter access code").click()
+    settings = app.page.locator("main.settings-page")
+    expect(settings).to_be_visible()
+    expect(app.page.locator("#accessCode")).to_be_focused()
+    expect(settings).to_contain_text("This server needs an access code.")
+
+
+def test_banner_asks_for_the_code_until_one_is_set(app: ChatApp) -> None:
+    banner = app.page.locator(".auth-banner")
+    expect(banner).to_contain_text(UNAUTHORIZED_EN)
+    banner.get_by_role("button", name="Enter access code").click()
+    code = app.page.locator("#accessCode")
+    expect(code).to_be_focused()
+    code.fill(CODE)
+    code.press("Tab")
+    app.back()
+    expect(banner).to_have_count(0)
+
+
+@pytest.mark.browser_context_args(locale="zh-CN")
+def test_no_code_in_chinese(app: ChatApp, upstream: FakeUpstream, artifacts: Path) -> None:
+    expect(app.page.locator("html")).to_have_attribute("lang", "zh-CN")
+    answer = app.ask("你好", status="error")
+    expect(answer.locator(".error-headline")).to_have_text(UNAUTHORIZED_ZH)
+    button = answer.get_by_role("button", name="输入访问密码")
+    expect(button).to_be_visible()
+    app.page.screenshot(path=artifacts / "unauthorized-zh-CN.png")
+
+    button.click()
+    expect(app.page.locator("main.settings-page")).to_be_visible()
+    expect(app.page.locator("#accessCode")).to_be_focused()
+
+
+def test_wrong_code_then_right_code(app: ChatApp, upstream: FakeUpstream) -> None:
+    app.open_settings()
+    app.set_text("accessCode", "not-the-code")
+    app.back()
+    answer = app.ask("Let me in", status="error")
+    expect(answer.locator(".error-headline")).to_have_text(WRONG_CODE_EN)
+    assert upstream.seen == []
+
+    answer.get_by_role("button", name="Enter access code").click()
+    code = app.page.locator("#accessCode")
+    expect(code).to_be_focused()
+    code.fill(CODE)
+    code.press("Tab")
+    app.back()
+
+    upstream.replies["gpt-4o-mini"] = Reply("Welcome in.")
+    app.button("Retry", within=app.answers.first).click()
+    expect(app.answers).to_have_count(1)
+    expect(app.answers.first).to_have_class(status_class("done"))
+    expect(app.answers.first.locator(".markdown")).to_have_text("Welcome in.")
+    assert len(chat_requests(upstream)) == 1
+    assert chat_requests(upstream)[0].headers["Authorization"] == f"Bearer {SERVER_KEY}"
+
+    # The code is remembered.
+    app.reload()
+    app.open_settings()
+    expect(app.page.locator("#accessCode")).to_have_value(CODE)
+
+
+@pytest.fixture
+def fresh_server(upstream: FakeUpstream) -> Iterator[Server]:
+    """Its own throttle: a lockout lasts 10 minutes for the address, 127.0.0.1 here."""
+    srv = start_server({"BASE_URL": upstream.url, **SERVER_ENV})
+    yield srv
+    srv.stop()
+
+
+def test_five_wrong_codes_lock_the_address_out(page: Page, fresh_server: Server, upstream: FakeUpstream) -> None:
+    app = ChatApp(page, fresh_server.url).open()
+    app.open_settings()
+    app.set_text("accessCode", "guess")
+    app.back()
+    for i in range(4):
+        answer = app.ask(f"guess {i}", status="error")
+        expect(answer.locator(".error-headline")).to_have_text(WRONG_CODE_EN)
+    answer = app.ask("guess 5", status="error")
+    expect(answer.locator(".error-headline")).to_have_text(
+        "Too many wrong access codes from your address. Try again in 10 min."
+    )
+
+    # Locked means locked: even the right code is refused for now.
+    app.open_settings()
+    app.set_text("accessCode", CODE)
+    app.back()
+    answer = app.ask("the right code now", status="error")
+    expect(answer.locator(".error-headline")).to_contain_text("Try again in 10 min")
+    assert upstream.seen == []
+    assert app.errors == []
