@@ -13,8 +13,10 @@ async function start(): Promise<void> {
   await loadChats();
   render(<App />, document.getElementById("app")!);
   document.body.dataset.ready = "true";
-  // Not needed for the first screen: masks, prompts and prices come after it.
-  void Promise.all([import("./state/masks").then((m) => m.loadMasks()), loadUserPrompts(), loadPricing()]);
+  // Not needed for the first screen: the user's prompts and the prices come
+  // once it is idle; masks load with the masks page.
+  const later = window.requestIdleCallback ?? ((fn: () => void) => setTimeout(fn, 200));
+  later(() => void Promise.all([loadUserPrompts(), loadPricing()]));
 }
 
 // Leaving the page: keep what has arrived of any answer, finish deletions.
