@@ -129,7 +129,7 @@ export function MasksPage() {
               </button>
               {mask.builtin ? (
                 <>
-                  <button type="button" class="button" onClick={() => setEditing(cloneMask(mask, m.cloneSuffix))}>
+                  <button type="button" class="button" onClick={() => setEditing(cloneMask(mask, m.cloneSuffix, false))}>
                     {m.maskClone}
                   </button>
                   <button type="button" class="button" onClick={() => setHidden(mask.id, !hiddenSet.has(mask.id))}>

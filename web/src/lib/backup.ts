@@ -2,6 +2,7 @@
 // twice, or into a browser that kept chatting, loses and duplicates nothing.
 // Also reads NextChat's backup layout so people can move over with history.
 import type { Chat, ContextMessage, Mask, Message, Prompt, Role } from "../state/types";
+import { avatarOf } from "./avatar";
 
 export const BACKUP_FORMAT = 1;
 
@@ -144,7 +145,7 @@ export function fromNextChat(j: Record<string, any>, now = Date.now()): BackupDa
       nextSeq: list.length,
       clearIndex: typeof s?.clearContextIndex === "number" ? s.clearContextIndex : 0,
       messageCount: list.length,
-      mask: mask?.name ? { name: String(mask.name), avatar: typeof mask.avatar === "string" && mask.avatar.length <= 8 ? mask.avatar : "🤖" } : undefined,
+      mask: mask?.name ? { name: String(mask.name), avatar: avatarOf(mask.avatar) } : undefined,
       context: contextOf(mask?.context),
       config: modelConfigOf(mask?.modelConfig),
       memory: {
@@ -157,7 +158,7 @@ export function fromNextChat(j: Record<string, any>, now = Date.now()): BackupDa
   const masks: Mask[] = Object.values(j["mask-store"]?.masks ?? {}).map((m: any, i) => ({
     id: `nextchat-${String(m?.id ?? i)}`,
     name: String(m?.name ?? ""),
-    avatar: typeof m?.avatar === "string" && m.avatar.length <= 8 ? m.avatar : "🤖",
+    avatar: avatarOf(m?.avatar),
     lang: m?.lang === "cn" ? "zh-CN" : m?.lang === "en" ? "en" : "",
     context: contextOf(m?.context),
     modelConfig: modelConfigOf(m?.modelConfig),

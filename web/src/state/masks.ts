@@ -1,5 +1,6 @@
 // Masks: reusable personas. Built-ins ship as data (loaded after the first
 // screen, so a release can add new ones); the user's own live in IndexedDB.
+import { avatarOf } from "../lib/avatar";
 import * as db from "../lib/db";
 import { newId } from "../lib/id";
 import { Store } from "../lib/store";
@@ -44,11 +45,12 @@ export function newMask(partial: Partial<Mask> = {}): Mask {
   return { id: newId(), name: "", avatar: "🤖", lang: "", context: [], modelConfig: {}, builtin: false, createdAt: now, updatedAt: now, ...partial };
 }
 
-/** A user-owned copy (of a built-in or another mask), to change freely. */
-export function cloneMask(mask: Mask, suffix: string): Mask {
+/** A user-owned copy (of a built-in or another mask), to change freely; saved only when `save`. */
+export function cloneMask(mask: Mask, suffix: string, save = true): Mask {
   const now = Date.now();
   const { since: _since, job: _job, ...rest } = mask;
-  return saveMask({ ...rest, id: newId(), name: `${mask.name}${suffix}`, builtin: false, createdAt: now, updatedAt: now, context: mask.context.map((c) => ({ ...c })) });
+  const copy = { ...rest, id: newId(), name: `${mask.name}${suffix}`, builtin: false, createdAt: now, updatedAt: now, context: mask.context.map((c) => ({ ...c })) };
+  return save ? saveMask(copy) : copy;
 }
 
 export function deleteMask(id: string): void {
@@ -71,7 +73,7 @@ export function parseMaskFile(text: string): Mask[] {
     if (!m || typeof m.name !== "string" || !Array.isArray(m.context)) throw new Error("not a mask file");
     return newMask({
       name: m.name,
-      avatar: typeof m.avatar === "string" && m.avatar.length <= 8 ? m.avatar : "🤖",
+      avatar: avatarOf(m.avatar),
       description: typeof m.description === "string" ? m.description : undefined,
       lang: typeof m.lang === "string" ? m.lang : "",
       context: m.context.filter((c) => c && typeof c.content === "string").map((c) => ({ role: c.role === "user" || c.role === "assistant" ? c.role : "system", content: c.content })),

@@ -14,6 +14,8 @@ export async function loadPricing(): Promise<void> {
 }
 
 export function formatCost(amount: number, currency: string): string {
+  // Under a hundredth of a cent, "0.0000" would read as free.
+  if (amount > 0 && amount < 0.0001) return `< ${formatCost(0.0001, currency)}`;
   const digits = amount < 0.01 ? 4 : 2;
   try {
     return new Intl.NumberFormat(undefined, { style: "currency", currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(amount);
