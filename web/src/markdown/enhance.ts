@@ -5,9 +5,9 @@
 // Every heavy library is reached only through dynamic import(), and only when
 // the root actually contains something that needs it.
 
-import DOMPurify, { type DOMPurify as Purifier } from "dompurify";
 import type { HLJSApi, LanguageFn } from "highlight.js";
-import { hardenLink, isSafeHref, isSafeImageSrc } from "./render";
+import { lazy } from "./lazy";
+import { enhanceMermaid } from "./mermaid";
 
 // ---------------------------------------------------------------------------
 // labels (i18n)
@@ -75,7 +75,7 @@ export async function enhance(root: HTMLElement, opts: EnhanceOptions = {}): Pro
   await Promise.all([
     pres.length ? enhanceCode(pres) : null,
     maths.length ? enhanceMath(maths) : null,
-    diagrams.length ? enhanceMermaid(diagrams) : null,
+    diagrams.length ? enhanceMermaid(diagrams, labels.mermaidError) : null,
   ]);
 }
 
@@ -88,15 +88,6 @@ async function guarded(what: string, fn: () => Promise<void>): Promise<void> {
   }
 }
 
-/** Memoize a lazy loader; forget a failed attempt so a later call retries. */
-function lazy<T>(load: () => Promise<T>): () => Promise<T> {
-  let p: Promise<T> | null = null;
-  return () =>
-    (p ??= load().catch((e: unknown) => {
-      p = null;
-      throw e;
-    }));
-}
 
 // ---------------------------------------------------------------------------
 // code blocks
@@ -300,124 +291,6 @@ async function enhanceMath(els: HTMLElement[]): Promise<void> {
     } catch {
       el.textContent = tex;
       el.classList.add("math-error");
-    }
-    el.setAttribute(DONE, "1");
-  }
-}
-
-// ---------------------------------------------------------------------------
-// mermaid
-
-type Mermaid = (typeof import("mermaid"))["default"];
-
-let mermaidTheme: string | null = null;
-let mermaidSeq = 0;
-
-function currentMermaidTheme(): "dark" | "default" {
-  return document.documentElement.dataset.theme === "dark" ? "dark" : "default";
-}
-
-const loadMermaid = lazy(async () => (await import("mermaid")).default);
-
-function initMermaid(mermaid: Mermaid): void {
-  const theme = currentMermaidTheme();
-  if (theme === mermaidTheme) return;
-  mermaid.initialize({
-    startOnLoad: false,
-    securityLevel: "strict",
-    theme,
-    // Throw instead of drawing the "bomb" error diagram; we show our own.
-    suppressErrorRendering: true,
-    maxTextSize: 50_000,
-  });
-  mermaidTheme = theme;
-}
-
-let svgPurifier: Purifier | null = null;
-
-function getSvgPurifier(): Purifier {
-  if (svgPurifier) return svgPurifier;
-  const p = DOMPurify(window);
-  p.setConfig({
-    USE_PROFILES: { svg: true, svgFilters: true, html: true },
-    // Mermaid puts HTML labels inside <foreignObject>.
-    ADD_TAGS: ["foreignObject"],
-    ADD_ATTR: ["dominant-baseline"],
-    HTML_INTEGRATION_POINTS: { foreignobject: true },
-    FORBID_TAGS: [
-      "script", "iframe", "object", "embed", "form", "input", "button", "textarea",
-      "select", "option", "audio", "video", "source", "track", "link", "meta", "base",
-      "animate", "set", "template",
-    ],
-    FORBID_ATTR: ["srcset", "action", "formaction", "ping"],
-  });
-  p.addHook("afterSanitizeAttributes", (node) => {
-    const el = node as Element;
-    if (el.nodeType !== 1) return;
-    for (const attr of ["href", "xlink:href"]) {
-      const v = el.getAttribute(attr);
-      if (v != null && !isSafeHref(v)) el.removeAttribute(attr);
-    }
-    const src = el.getAttribute("src");
-    if (src != null && !isSafeImageSrc(src)) el.removeAttribute("src");
-    if (el.nodeName.toLowerCase() === "a") hardenLink(el);
-    else el.removeAttribute("target");
-  });
-  return (svgPurifier = p);
-}
-
-/** Remove the scratch elements mermaid leaves in <body> (it uses ids "d"+id, "i"+id, id). */
-function cleanupMermaidScratch(id: string, keepInside: Element): void {
-  for (const x of [`d${id}`, `i${id}`, id]) {
-    const n = document.getElementById(x);
-    if (n && !keepInside.contains(n)) n.remove();
-  }
-}
-
-function showMermaidError(el: HTMLElement, src: string, err: unknown): void {
-  const pre = document.createElement("pre");
-  pre.className = "mermaid-source";
-  pre.setAttribute(DONE, "1"); // no toolbar for the failed source
-  pre.textContent = src;
-  const note = document.createElement("div");
-  note.className = "mermaid-error";
-  const msg = (err instanceof Error ? err.message : String(err ?? "")).split("\n")[0].slice(0, 200);
-  note.textContent = msg ? `${labels.mermaidError}: ${msg}` : labels.mermaidError;
-  el.replaceChildren(pre, note);
-  el.classList.add("mermaid-failed");
-}
-
-async function enhanceMermaid(els: HTMLElement[]): Promise<void> {
-  let mermaid: Mermaid;
-  try {
-    mermaid = await loadMermaid();
-    initMermaid(mermaid);
-  } catch (e) {
-    for (const el of els) el.removeAttribute(DONE);
-    console.warn("[markdown] loading mermaid failed", e);
-    return;
-  }
-  const purify = getSvgPurifier();
-  // One at a time: mermaid keeps global state while rendering.
-  for (const el of els) {
-    if (!el.isConnected) {
-      // Replaced by a newer render meanwhile; leave it for a later call.
-      el.removeAttribute(DONE);
-      continue;
-    }
-    const src = el.getAttribute("data-src") ?? el.textContent ?? "";
-    el.setAttribute("data-src", src);
-    const id = `mermaid-${Date.now().toString(36)}-${++mermaidSeq}`;
-    try {
-      const { svg } = await mermaid.render(id, src);
-      const clean = purify.sanitize(svg) as string;
-      if (!clean.includes("<svg")) throw new Error("empty diagram");
-      el.innerHTML = clean;
-      el.classList.add("mermaid-rendered");
-    } catch (e) {
-      showMermaidError(el, src, e);
-    } finally {
-      cleanupMermaidScratch(id, el);
     }
     el.setAttribute(DONE, "1");
   }
