@@ -119,8 +119,13 @@ def test_long_history_is_summarised_and_sent_as_memory(app: ChatApp, upstream: F
     upstream.replies[CHAT_MODEL] = Reply(LONG, piece=400)
     for i in range(4):
         app.ask(f"Tell me more about Rome, part {i + 1}.")
-        if summaries(upstream):
+        # The summary is requested just after the answer ends: give it a moment,
+        # or the next long answer would (rightly) start a second one.
+        try:
+            wait_for(lambda: bool(summaries(upstream)), timeout=1.5, what="a summary request")
             break
+        except AssertionError:
+            continue
     wait_for(lambda: len(summaries(upstream)) == 1, what="a summary request")
     [summary] = summaries(upstream)
     assert summary.body["model"] == SIDE_MODEL

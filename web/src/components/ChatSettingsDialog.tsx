@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
 import { t } from "../i18n";
-import { saveChat } from "../state/chats";
+import { chats, saveChat } from "../state/chats";
 import { chatModel } from "../state/conversation";
 import { generateTitle } from "../state/memory";
 import type { Chat } from "../state/types";
@@ -19,7 +19,10 @@ export function ChatSettingsDialog({ chat, onClose }: { chat: Chat; onClose: () 
         class="mask-editor"
         onSubmit={(e) => {
           e.preventDefault();
-          saveChat({ ...chat, context, config, memory });
+          // The chat may have moved on while the dialog was open (an answer
+          // arrived): change only what the dialog edits.
+          const latest = chats.get().find((c) => c.id === chat.id) ?? chat;
+          saveChat({ ...latest, context, config, memory });
           onClose();
         }}
       >

@@ -1,6 +1,7 @@
 import { Component } from "preact";
 import { useState } from "preact/hooks";
 import { t } from "../i18n";
+import { copyText } from "../lib/clipboard";
 import { useStore } from "../lib/store";
 import { live } from "../state/chats";
 import { deleteMessage, edit, retry, stop } from "../state/conversation";
@@ -19,12 +20,7 @@ function LiveText({ id, fallback }: { id: string; fallback: string }) {
 }
 
 async function copy(text: string) {
-  try {
-    await navigator.clipboard.writeText(text);
-    showToast({ text: t().copied }, 1500);
-  } catch {
-    // Without clipboard permission there is nothing more to do.
-  }
+  if (await copyText(text)) showToast({ text: t().copied }, 1500);
 }
 
 function MessageView({ message }: { message: Message }) {

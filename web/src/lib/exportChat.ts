@@ -237,33 +237,7 @@ export function downloadText(filename: string, text: string, type: string): void
   download(filename, new Blob([text], { type: `${type};charset=utf-8` }));
 }
 
-/** Copy text; falls back to execCommand where the async API is missing (plain http). */
-export async function copyText(text: string): Promise<boolean> {
-  try {
-    if (navigator.clipboard && window.isSecureContext) {
-      await navigator.clipboard.writeText(text);
-      return true;
-    }
-  } catch {
-    /* try the legacy path */
-  }
-  const ta = document.createElement("textarea");
-  ta.value = text;
-  ta.setAttribute("readonly", "");
-  ta.className = "export-clipboard";
-  const focused = document.activeElement as HTMLElement | null;
-  document.body.append(ta);
-  ta.select();
-  let ok = false;
-  try {
-    ok = document.execCommand("copy");
-  } catch {
-    ok = false;
-  }
-  ta.remove();
-  focused?.focus();
-  return ok;
-}
+export { copyText } from "./clipboard";
 
 const fontData = new Map<string, Promise<string>>();
 

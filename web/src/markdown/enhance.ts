@@ -6,6 +6,7 @@
 // the root actually contains something that needs it.
 
 import type { HLJSApi, LanguageFn } from "highlight.js";
+import { copyText } from "../lib/clipboard";
 import { lazy } from "./lazy";
 import { enhanceMermaid } from "./mermaid";
 
@@ -228,32 +229,6 @@ function flashCopied(btn: HTMLButtonElement): void {
       btn.classList.remove("copied");
     }, 1500),
   );
-}
-
-async function copyText(text: string): Promise<boolean> {
-  try {
-    if (navigator.clipboard && window.isSecureContext) {
-      await navigator.clipboard.writeText(text);
-      return true;
-    }
-  } catch {
-    /* fall through to the legacy path */
-  }
-  // Self-hosted over plain http has no async clipboard API.
-  const ta = document.createElement("textarea");
-  ta.value = text;
-  ta.setAttribute("readonly", "");
-  ta.style.cssText = "position:fixed;top:0;left:0;opacity:0;pointer-events:none";
-  document.body.appendChild(ta);
-  ta.select();
-  let ok = false;
-  try {
-    ok = document.execCommand("copy");
-  } catch {
-    ok = false;
-  }
-  ta.remove();
-  return ok;
 }
 
 // ---------------------------------------------------------------------------
