@@ -138,3 +138,11 @@ def test_narrow_screen_drawer(app: ChatApp, upstream: FakeUpstream, artifacts: P
     expect(sidebar).not_to_be_in_viewport()
     answer = app.ask("Second chat from a phone")
     expect(answer).to_have_class(status_class("done"))
+
+
+def test_model_picker_shows_the_model_in_use(app: ChatApp) -> None:
+    # With no choice made and no DEFAULT_MODEL, the picker must name the model
+    # new messages will use, not stand empty.
+    app.open_settings()
+    expect(app.page.locator("#model")).to_have_value("gpt-4o-mini")
+    expect(app.page.locator("#model option:checked")).to_have_text("gpt-4o-mini")

@@ -7,6 +7,9 @@ import { loadUserPrompts } from "./state/prompts";
 import { loadServerConfig } from "./state/serverConfig";
 import { loadSettings } from "./state/settings";
 import "./styles.css";
+import "./components/sidebar.css";
+import "./components/chat.css";
+import "./components/settings.css";
 
 async function start(): Promise<void> {
   await Promise.all([loadSettings(), loadServerConfig()]);

@@ -4,7 +4,7 @@ import { useEffect, useRef } from "preact/hooks";
 import { LOCALE_NAMES, t, type Locale } from "../i18n";
 import { clearAll } from "../lib/db";
 import { useStore } from "../lib/store";
-import { modelId, serverConfig } from "../state/serverConfig";
+import { effectiveModel, modelId, serverConfig } from "../state/serverConfig";
 import { resetSettings, SEND_KEYS, settings, updateSettings, type Settings } from "../state/settings";
 import { focusField, go } from "../state/ui";
 import { BackupSection } from "./BackupSection";
@@ -82,7 +82,8 @@ export function SettingsPage() {
 
   const m = t();
   const models = config.models.length ? config.models : [];
-  const chosen = s.model || config.defaultModel;
+  // What new messages use: the choice, else the server default, else the first model.
+  const chosen = effectiveModel(s.model, config);
 
   return (
     <main class="settings-page" ref={page}>
