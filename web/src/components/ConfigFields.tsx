@@ -6,6 +6,7 @@ import { modelId, serverConfig } from "../state/serverConfig";
 import { settings } from "../state/settings";
 import type { ContextMessage, ModelConfig, Role } from "../state/types";
 import { Icon } from "./icons";
+import { ModelOptions } from "./Options";
 
 export function ContextEditor({ value, onChange }: { value: ContextMessage[]; onChange: (v: ContextMessage[]) => void }) {
   const m = t();
@@ -62,12 +63,7 @@ export function ConfigOverrides({ value, onChange, idPrefix }: { value: ModelCon
         <label for={`${idPrefix}-model`}>{m.model}</label>
         <select id={`${idPrefix}-model`} value={value.model ?? ""} onChange={(e) => set({ model: e.currentTarget.value || undefined })}>
           <option value="">{m.followGlobal}</option>
-          {config.models.map((x) => (
-            <option key={modelId(x)} value={modelId(x)}>
-              {x.displayName || x.name}
-              {x.provider !== "openai" ? ` (${x.provider})` : ""}
-            </option>
-          ))}
+          <ModelOptions models={config.models} />
           {value.model && !config.models.some((x) => modelId(x) === value.model) && <option value={value.model}>{value.model}</option>}
         </select>
       </div>

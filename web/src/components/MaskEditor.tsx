@@ -1,8 +1,9 @@
 import { useState } from "preact/hooks";
-import { LOCALE_NAMES, t, type Locale } from "../i18n";
+import { t } from "../i18n";
 import type { Mask } from "../state/types";
 import { ConfigOverrides, ContextEditor } from "./ConfigFields";
 import { Modal } from "./Modal";
+import { LanguageOptions } from "./Options";
 
 export function MaskEditor({ mask, onSave, onClose }: { mask: Mask; onSave: (m: Mask) => void; onClose: () => void }) {
   const [draft, setDraft] = useState(mask);
@@ -31,11 +32,7 @@ export function MaskEditor({ mask, onSave, onClose }: { mask: Mask; onSave: (m: 
             <label for="mask-lang">{m.maskLanguage}</label>
             <select id="mask-lang" value={draft.lang} onChange={(e) => set({ lang: e.currentTarget.value })}>
               <option value="">{m.allLanguages}</option>
-              {(Object.keys(LOCALE_NAMES) as Locale[]).map((l) => (
-                <option key={l} value={l}>
-                  {LOCALE_NAMES[l]}
-                </option>
-              ))}
+              <LanguageOptions />
             </select>
           </div>
         </div>

@@ -1,6 +1,7 @@
 import "./pages.css";
 import { useEffect, useRef, useState } from "preact/hooks";
-import { LOCALE_NAMES, locale, t, type Locale } from "../i18n";
+import { locale, t } from "../i18n";
+import { downloadText } from "../lib/exportChat";
 import { useStore } from "../lib/store";
 import { newChat } from "../state/chats";
 import { builtinMasks, cloneMask, deleteMask, hiddenMasks, maskFile, parseMaskFile, saveMask, setHidden, userMasks, newMask, loadMasks } from "../state/masks";
@@ -8,14 +9,8 @@ import { settings } from "../state/settings";
 import type { Mask } from "../state/types";
 import { go, showToast } from "../state/ui";
 import { Icon } from "./icons";
+import { LanguageOptions } from "./Options";
 import { MaskEditor } from "./MaskEditor";
-
-function downloadJson(name: string, text: string) {
-  const url = URL.createObjectURL(new Blob([text], { type: "application/json" }));
-  const a = Object.assign(document.createElement("a"), { href: url, download: name });
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 export function startChat(mask?: Mask) {
   newChat(mask, settings.get().sendMemory);
@@ -74,11 +69,7 @@ export function MasksPage() {
         <input type="search" aria-label={m.maskSearch} placeholder={m.maskSearch} value={query} onInput={(e) => setQuery(e.currentTarget.value)} />
         <select aria-label={m.maskLanguage} value={lang} onChange={(e) => setLang(e.currentTarget.value)}>
           <option value="">{m.allLanguages}</option>
-          {(Object.keys(LOCALE_NAMES) as Locale[]).map((l) => (
-            <option key={l} value={l}>
-              {LOCALE_NAMES[l]}
-            </option>
-          ))}
+          <LanguageOptions />
         </select>
         <label class="check">
           <input type="checkbox" checked={showHidden} onChange={(e) => setShowHidden(e.currentTarget.checked)} /> {m.showHidden}
@@ -101,7 +92,7 @@ export function MasksPage() {
           }}
         />
         {mine.length > 0 && (
-          <button type="button" class="button" onClick={() => downloadJson("chatnext-masks.json", maskFile(mine))}>
+          <button type="button" class="button" onClick={() => downloadText("chatnext-masks.json", maskFile(mine), "application/json")}>
             {m.exportMasks}
           </button>
         )}
@@ -144,7 +135,7 @@ export function MasksPage() {
                   <button type="button" class="button" onClick={() => cloneMask(mask, m.cloneSuffix)}>
                     {m.maskClone}
                   </button>
-                  <button type="button" class="button" onClick={() => downloadJson(`${mask.name || "mask"}.json`, maskFile([mask]))}>
+                  <button type="button" class="button" onClick={() => downloadText(`${mask.name || "mask"}.json`, maskFile([mask]), "application/json")}>
                     {m.export}
                   </button>
                   <button type="button" class="icon-button" aria-label={`${m.delete}: ${mask.name}`} title={m.delete} onClick={() => deleteMask(mask.id)}>

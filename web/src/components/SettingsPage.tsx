@@ -1,14 +1,15 @@
 import "./pages.css";
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef } from "preact/hooks";
-import { LOCALE_NAMES, t, type Locale } from "../i18n";
+import { t } from "../i18n";
 import { clearAll } from "../lib/db";
 import { useStore } from "../lib/store";
-import { effectiveModel, modelId, serverConfig } from "../state/serverConfig";
+import { effectiveModel, serverConfig } from "../state/serverConfig";
 import { resetSettings, SEND_KEYS, settings, updateSettings, type Settings } from "../state/settings";
 import { focusField, go } from "../state/ui";
 import { BackupSection } from "./BackupSection";
 import { Icon } from "./icons";
+import { LanguageOptions, ModelOptions } from "./Options";
 import { PromptsSection } from "./PromptsSection";
 
 function Field({ id, label, hint, children }: { id: string; label: string; hint?: string; children: ComponentChildren }) {
@@ -122,12 +123,7 @@ export function SettingsPage() {
           <Field id="model" label={m.model}>
             <select id="model" value={chosen} onChange={(e) => updateSettings({ model: e.currentTarget.value })}>
               {models.length === 0 && <option value={chosen}>{chosen || "gpt-4o-mini"}</option>}
-              {models.map((x) => (
-                <option key={modelId(x)} value={modelId(x)}>
-                  {x.displayName || x.name}
-                  {x.provider !== "openai" ? ` (${x.provider})` : ""}
-                </option>
-              ))}
+              <ModelOptions models={models} />
             </select>
           </Field>
           <NumberField name="temperature" label={m.temperature} hint={m.temperatureHint} min={0} max={2} step={0.1} />
@@ -142,12 +138,7 @@ export function SettingsPage() {
           <Field id="compressModel" label={m.compressModel}>
             <select id="compressModel" value={s.compressModel} onChange={(e) => updateSettings({ compressModel: e.currentTarget.value })}>
               <option value="">{m.compressModelAuto}</option>
-              {models.map((x) => (
-                <option key={modelId(x)} value={modelId(x)}>
-                  {x.displayName || x.name}
-                  {x.provider !== "openai" ? ` (${x.provider})` : ""}
-                </option>
-              ))}
+              <ModelOptions models={models} />
             </select>
           </Field>
           <Toggle id="sendMemory" label={m.memoryEnabled} checked={s.sendMemory} onChange={(v) => updateSettings({ sendMemory: v })} />
@@ -170,11 +161,7 @@ export function SettingsPage() {
           <Field id="lang" label={m.language}>
             <select id="lang" value={s.lang} onChange={(e) => updateSettings({ lang: e.currentTarget.value as Settings["lang"] })}>
               <option value="auto">{m.languageAuto}</option>
-              {(Object.keys(LOCALE_NAMES) as Locale[]).map((l) => (
-                <option key={l} value={l}>
-                  {LOCALE_NAMES[l]}
-                </option>
-              ))}
+              <LanguageOptions />
             </select>
           </Field>
           <NumberField name="fontSize" label={m.fontSize} min={12} max={22} step={1} />
