@@ -35,6 +35,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests import fake_anthropic, fake_gemini
+
 REPLY = ["Hello", " from", " the", " fake", " upstream", "."]
 
 
@@ -43,6 +45,7 @@ class Reply:
     text: str
     piece: int = 8  # characters per event
     delay: float = 0.0  # seconds between events
+    reasoning: str = ""  # streamed first, as reasoning_content (thinking) deltas
 
 
 @dataclass
@@ -58,8 +61,12 @@ class Seen:
     started_at: float = field(default_factory=time.monotonic)
 
 
-def _chunk(model: str, content: str | None = None, finish: str | None = None, usage: bool = False) -> bytes:
+def _chunk(
+    model: str, content: str | None = None, finish: str | None = None, usage: bool = False, reasoning: str = ""
+) -> bytes:
     delta: dict[str, Any] = {} if content is None else {"content": content}
+    if reasoning:
+        delta = {"content": None, "reasoning_content": reasoning}
     event: dict[str, Any] = {
         "id": "chatcmpl-fake",
         "object": "chat.completion.chunk",
@@ -124,6 +131,8 @@ class FakeUpstream:
         app.router.add_post("/openai/deployments/{deployment}/chat/completions", self._chat)
         app.router.add_get("/v1/models", self._models)
         app.router.add_get("/dashboard/billing/usage", self._billing)
+        fake_anthropic.add_routes(app, self)
+        fake_gemini.add_routes(app, self)
         app.router.add_post("/v1/{tail:.*}", self._echo)
         self._runner = web.AppRunner(app, handler_cancellation=True, access_log=None)
         await self._runner.setup()
@@ -219,6 +228,12 @@ class FakeUpstream:
         words = REPLY
         if scripted is not None:
             words = [scripted.text[i : i + scripted.piece] for i in range(0, len(scripted.text), scripted.piece)]
+        if scripted is not None and scripted.reasoning:
+            thought = scripted.reasoning
+            for i in range(0, len(thought), scripted.piece):
+                if scripted.delay:
+                    await asyncio.sleep(scripted.delay)
+                await response.write(_chunk(model, reasoning=thought[i : i + scripted.piece]))
         for i, word in enumerate(words):
             if scripted is not None and scripted.delay:
                 await asyncio.sleep(scripted.delay)

@@ -9,7 +9,6 @@ event and no `[DONE]`, so the client knows the answer is cut short.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from dataclasses import dataclass
 
@@ -17,6 +16,7 @@ import aiohttp
 from starlette.types import Send
 
 from chatnext.errors import HTTPError
+from chatnext.providers.sse import error_event
 from chatnext.upstream import Target, UpstreamClient
 
 log = logging.getLogger("chatnext.relay")
@@ -185,7 +185,7 @@ class Relay:
                 resp.close()
                 if not event_stream:
                     raise StreamBroken(failure)
-                await send({"type": "http.response.body", "body": _error_event(failure), "more_body": True})
+                await send({"type": "http.response.body", "body": error_event(failure), "more_body": True})
             else:
                 resp.release()
             await send({"type": "http.response.body", "body": b""})
@@ -209,8 +209,3 @@ class StreamBroken(Exception):
     The only honest signal left is to drop the connection, so the client
     sees a truncated body instead of a short one that looks complete.
     """
-
-
-def _error_event(message: str) -> bytes:
-    payload = {"error": {"message": message, "type": "upstream_error", "code": "upstream_stream_broken"}}
-    return b"data: " + json.dumps(payload).encode() + b"\n\n"

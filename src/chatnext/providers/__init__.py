@@ -1,0 +1,1 @@
+"""Upstream protocols: the provider table and the translating adapters."""
