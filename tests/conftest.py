@@ -42,6 +42,9 @@ class Server:
 
 
 def start_server(env: dict[str, str]) -> Server:
+    if "UPDATE_CHECK_URL" not in env:
+        # Tests reach 127.0.0.1 only; the default release feed is on the internet.
+        env = {"DISABLE_UPDATE_CHECK": "1", **env}
     app = create_app(load_settings(env, env_file=NO_ENV_FILE))
     port = free_port()
     config = uvicorn.Config(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from chatnext import envfile
+from chatnext.providers.table import TABLE_PROVIDERS
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -99,6 +101,23 @@ def as_networks(raw: str) -> tuple[Network, ...]:
         raise ValueError("must list IP addresses or networks (10.0.0.0/8)") from None
 
 
+_PROVIDER_NAME = re.compile(r"[a-z][a-z0-9_-]{0,31}")
+
+
+def as_custom_providers(raw: str) -> tuple[tuple[str, str], ...]:
+    providers = []
+    for entry in as_list(raw):
+        name, eq, url = entry.partition("=")
+        name = name.strip().lower()
+        if not eq or not _PROVIDER_NAME.fullmatch(name):
+            raise ValueError(f"entry {entry!r} must be name=url, the name in lower-case letters, digits, - or _")
+        try:
+            providers.append((name, as_base_url(url)))
+        except ValueError as exc:
+            raise ValueError(f"entry {entry!r}: the URL {exc}") from None
+    return tuple(providers)
+
+
 @dataclass(frozen=True)
 class Variable:
     name: str
@@ -139,6 +158,52 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("AZURE_URL", as_url, "", "Azure endpoint, https://{resource}.openai.azure.com/openai"),
     Variable("AZURE_API_KEY", as_list, "", "Azure keys, comma-separated, sent as api-key", secret=True),
     Variable("AZURE_API_VERSION", as_text, "2024-10-21", "api-version used when a request names none"),
+    *(
+        var
+        for spec in TABLE_PROVIDERS
+        for var in (
+            Variable(
+                f"{spec.prefix}_API_KEY",
+                as_list,
+                "",
+                f"{spec.label} API keys, comma-separated; setting one shows {spec.label}'s models",
+                secret=True,
+            ),
+            Variable(f"{spec.prefix}_URL", as_url, spec.default_url, f"{spec.label} upstream"),
+        )
+    ),
+    Variable("ANTHROPIC_API_VERSION", as_text, "2023-06-01", "sent as anthropic-version"),
+    Variable(
+        "CUSTOM_PROVIDERS",
+        as_custom_providers,
+        "",
+        "extra OpenAI-compatible upstreams (Ollama, vLLM, one-api): name=url, comma-separated; keys in {NAME}_API_KEY",
+        nextchat="chatnext only",
+    ),
+    Variable(
+        "DISABLE_MODEL_FETCH",
+        as_bool,
+        "",
+        "any value: do not add models from each upstream's live model list",
+        nextchat="chatnext only",
+    ),
+    Variable(
+        "UPDATE_CHECK_URL",
+        as_url,
+        "https://api.github.com/repos/chatnext/chatnext/releases/latest",
+        "where the latest release is read (a GitHub release JSON)",
+        nextchat="chatnext only",
+    ),
+    Variable(
+        "DISABLE_UPDATE_CHECK", as_bool, "", "any value: never check for a newer release", nextchat="chatnext only"
+    ),
+    Variable(
+        "UPDATE_CHECK_INTERVAL",
+        as_seconds,
+        "21600",
+        "seconds between release checks (the result is cached)",
+        nextchat="chatnext only",
+    ),
     Variable(
         "PROXY_URL",
         as_proxy_url,
@@ -219,6 +284,32 @@ class Settings:
     azure_url: str = ""
     azure_api_key: tuple[str, ...] = ()
     azure_api_version: str = "2024-10-21"
+    anthropic_api_key: tuple[str, ...] = ()
+    anthropic_url: str = "https://api.anthropic.com"
+    anthropic_api_version: str = "2023-06-01"
+    google_api_key: tuple[str, ...] = ()
+    google_url: str = "https://generativelanguage.googleapis.com"
+    deepseek_api_key: tuple[str, ...] = ()
+    deepseek_url: str = "https://api.deepseek.com"
+    moonshot_api_key: tuple[str, ...] = ()
+    moonshot_url: str = "https://api.moonshot.cn"
+    alibaba_api_key: tuple[str, ...] = ()
+    alibaba_url: str = "https://dashscope.aliyuncs.com"
+    bytedance_api_key: tuple[str, ...] = ()
+    bytedance_url: str = "https://ark.cn-beijing.volces.com"
+    chatglm_api_key: tuple[str, ...] = ()
+    chatglm_url: str = "https://open.bigmodel.cn"
+    siliconflow_api_key: tuple[str, ...] = ()
+    siliconflow_url: str = "https://api.siliconflow.cn"
+    xai_api_key: tuple[str, ...] = ()
+    xai_url: str = "https://api.x.ai"
+    custom_providers: tuple[tuple[str, str], ...] = ()
+    # {NAME}_API_KEY of each custom provider, read beside the table's variables.
+    custom_provider_keys: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    disable_model_fetch: bool = False
+    update_check_url: str = "https://api.github.com/repos/chatnext/chatnext/releases/latest"
+    disable_update_check: bool = False
+    update_check_interval: float = 21600.0
     proxy_url: str = ""
     https_proxy: str = ""
     http_proxy: str = ""
@@ -250,6 +341,9 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         except ValueError as exc:
             shown = "<hidden>" if var.secret else repr(raw)
             raise ConfigError(f"{var.name}={shown} {exc}") from None
+    values["custom_provider_keys"] = {
+        name: as_list(source.get(f"{name.upper()}_API_KEY", "")) for name, _ in values["custom_providers"]
+    }
     return Settings(**values)
 
 
@@ -269,6 +363,8 @@ def describe(settings: Settings) -> list[tuple[str, str]]:
         value = getattr(settings, var.attr)
         if var.secret and value:
             shown = f"<{len(value)} set, hidden>" if isinstance(value, tuple) else mask_url(value)
+        elif var.name == "CUSTOM_PROVIDERS":
+            shown = ",".join(f"{name}={mask_url(url)}" for name, url in value)
         elif isinstance(value, tuple):
             shown = ",".join(str(v) for v in value)
         elif isinstance(value, bool):
@@ -276,4 +372,6 @@ def describe(settings: Settings) -> list[tuple[str, str]]:
         else:
             shown = str(value)
         rows.append((var.name, shown))
+    for name, keys in settings.custom_provider_keys.items():
+        rows.append((f"{name.upper()}_API_KEY", f"<{len(keys)} set, hidden>" if keys else ""))
     return rows
