@@ -1,10 +1,12 @@
 """How much the chatnext relay costs over a bare aiohttp relay.
 
-One run starts a fake OpenAI upstream, chatnext and bench/bare_relay.py as
-subprocesses, then streams chat completions at each concurrency level three
-ways: straight from the upstream, through chatnext, through the bare relay.
-It prints time to first token (TTFT), the relays' CPU per relayed chunk,
-errors and peak memory, and checks them against the targets.
+One run starts a fake upstream (OpenAI and Anthropic), chatnext and
+bench/bare_relay.py as subprocesses, then streams chat completions at each
+concurrency level four ways: straight from the upstream, through chatnext,
+through the bare relay, and through chatnext to a model bound to Anthropic,
+which chatnext translates. It prints time to first token (TTFT), the relays'
+CPU per relayed chunk, errors and peak memory, and checks them against the
+targets.
 
     python bench/relay.py [--concurrency 1,100,500] [--chunks 50]
                           [--requests-per-level 3000] [--blocks 3] [--gap-ms 0]
@@ -41,19 +43,42 @@ from aiohttp import web
 
 BENCH = Path(__file__).resolve().parent
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-CHAT_BODY = json.dumps(
-    {"model": "gpt-4o-mini", "stream": True, "messages": [{"role": "user", "content": "Tell me about relays."}]}
-).encode()
+
+
+def chat_body(model: str) -> bytes:
+    messages = [{"role": "user", "content": "Tell me about relays."}]
+    return json.dumps({"model": model, "stream": True, "messages": messages}).encode()
+
+
+CHAT_BODY = chat_body("gpt-4o-mini")
+# `@anthropic` binds the model to the Anthropic provider: chatnext calls the
+# Messages API and translates its events into chat.completion.chunk ones.
+ANTHROPIC_BODY = chat_body("claude-bench@anthropic")
 CLIENT_HEADERS = {"Content-Type": "application/json", "Authorization": "Bearer sk-bench"}
 DONE = b"data: [DONE]\n\n"
-TARGETS = ("direct", "chatnext", "bare")
+TARGETS = ("direct", "chatnext", "bare", "anthropic")
+# The server each target streams through: its CPU and memory are the relay's.
+# The anthropic row is chatnext again, doing the translating.
+RELAY = {"chatnext": "chatnext", "bare": "bare", "anthropic": "chatnext"}
 
 # The PASS/FAIL thresholds.
 MAX_ADDED_TTFT_MS = 2.0
 MAX_CPU_RATIO = 1.5
+# Translating (anthropic) against passing through (chatnext).
+MAX_TRANSLATED_CPU_RATIO = 2.0
+MAX_TRANSLATED_TTFT_RATIO = 2.0
+# At C=1 the pass-through hop adds under a millisecond, and twice a figure
+# that noise pulled down to 0.2 ms would fail on noise alone: below this
+# floor the floor is used.
+ADDED_TTFT_FLOOR_MS = 0.5
 
 
 # --- the fake upstream (runs in its own process: `relay.py --fake-upstream PORT`)
+
+
+def words(chunks: int) -> list[str]:
+    """The answer's text pieces: one per chunk but the role and stop chunks."""
+    return [f" word{i}" for i in range(1, chunks - 1)]
 
 
 def sse_events(chunks: int) -> list[bytes]:
@@ -69,33 +94,89 @@ def sse_events(chunks: int) -> list[bytes]:
         }
         return b"data: " + json.dumps(chunk, separators=(",", ":")).encode() + b"\n\n"
 
-    words = [event({"content": f" word{i}"}) for i in range(1, chunks - 1)]
-    return [event({"role": "assistant", "content": ""}), *words, event({}, "stop"), DONE]
+    content = [event({"content": word}) for word in words(chunks)]
+    return [event({"role": "assistant", "content": ""}), *content, event({}, "stop"), DONE]
+
+
+def anthropic_events(chunks: int) -> list[list[bytes]]:
+    """The same answer as Anthropic's Messages API streams it, byte for byte.
+
+    Grouped as the OpenAI stream's events, one group each, so that the pause
+    after each group paces both streams alike: the opening group stands for
+    the role chunk, each delta for a word, content_block_stop with
+    message_delta for the stop chunk, and message_stop for [DONE].
+    """
+
+    def event(name: str, data: dict[str, object]) -> bytes:
+        payload = json.dumps({"type": name, **data}, ensure_ascii=False, separators=(",", ":"))
+        return f"event: {name}\ndata: {payload}\n\n".encode()
+
+    usage = {"input_tokens": 4, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0, "output_tokens": 1}
+    message: dict[str, object] = {
+        "id": "msg_01BenchRelay0123456789abcd",
+        "type": "message",
+        "role": "assistant",
+        "model": "claude-bench",
+        "content": [],
+        "stop_reason": None,
+        "stop_sequence": None,
+        "usage": usage,
+    }
+    text = words(chunks)
+    start = [
+        event("message_start", {"message": message}),
+        event("content_block_start", {"index": 0, "content_block": {"type": "text", "text": ""}}),
+        event("ping", {}),
+    ]
+    deltas = [[event("content_block_delta", {"index": 0, "delta": {"type": "text_delta", "text": t}})] for t in text]
+    stop = [
+        event("content_block_stop", {"index": 0}),
+        event(
+            "message_delta",
+            {"delta": {"stop_reason": "end_turn", "stop_sequence": None}, "usage": {"output_tokens": len(text)}},
+        ),
+    ]
+    return [start, *deltas, stop, [event("message_stop", {})]]
 
 
 def serve_fake_upstream(port: int, chunks: int, gap_ms: float) -> None:
     raise_nofile_limit()
-    events = sse_events(chunks)
+    openai = [[data] for data in sse_events(chunks)]
+    anthropic = anthropic_events(chunks)
     gap = gap_ms / 1000
 
-    async def completions(request: web.Request) -> web.StreamResponse:
+    async def stream(request: web.Request, groups: list[list[bytes]], content_type: str) -> web.StreamResponse:
         await request.read()
-        response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"})
+        response = web.StreamResponse(headers={"Content-Type": content_type, "Cache-Control": "no-cache"})
         await response.prepare(request)
         # By default no pause between events: the upstream must never be the
         # bottleneck. aiohttp sets TCP_NODELAY and each write() goes straight
         # to send(), so every event leaves as its own segment; but nothing
         # waits in between, so a relay that is busy elsewhere reads several
         # at once. --gap-ms spaces them out as a real model's tokens are.
-        for data in events:
-            await response.write(data)
+        for group in groups:
+            for data in group:
+                await response.write(data)
             if gap:
                 await asyncio.sleep(gap)
         await response.write_eof()
         return response
 
+    async def completions(request: web.Request) -> web.StreamResponse:
+        return await stream(request, openai, "text/event-stream")
+
+    async def messages(request: web.Request) -> web.StreamResponse:
+        # Refused as Anthropic would, so a chatnext that stopped sending its
+        # headers shows up as errors rather than as a faster row.
+        if not request.headers.get("x-api-key") or "anthropic-version" not in request.headers:
+            await request.read()
+            error = {"type": "authentication_error", "message": "x-api-key and anthropic-version are required"}
+            return web.json_response({"type": "error", "error": error}, status=401)
+        return await stream(request, anthropic, "text/event-stream; charset=utf-8")
+
     app = web.Application()
     app.router.add_post("/v1/chat/completions", completions)
+    app.router.add_post("/v1/messages", messages)
     # backlog: aiohttp's default of 128 drops SYNs when 500 streams connect at once.
     web.run_app(
         app, host="127.0.0.1", port=port, backlog=2048, access_log=None, print=None, loop=uvloop.new_event_loop()
@@ -201,7 +282,7 @@ class Server:
 
 
 def chatnext_env(upstream_url: str) -> dict[str, str]:
-    """The benchmark's environment with no chatnext setting but the two it needs.
+    """The benchmark's environment with no chatnext setting but the ones it needs.
 
     A CODE, proxy or CUSTOM_MODELS left in the shell would change what is measured.
     """
@@ -210,6 +291,10 @@ def chatnext_env(upstream_url: str) -> dict[str, str]:
     names = {v.name for v in VARIABLES} | {v.name.lower() for v in VARIABLES if v.name.endswith("_PROXY")}
     env = {k: v for k, v in os.environ.items() if k not in names}
     env.update(OPENAI_API_KEY="sk-bench", BASE_URL=upstream_url)
+    env.update(ANTHROPIC_API_KEY="sk-bench", ANTHROPIC_URL=upstream_url)
+    # The fake serves no model lists: the table stays the built-in one, so
+    # nothing read mid-run can change how claude-bench@anthropic resolves.
+    env.update(DISABLE_MODEL_FETCH="1")
     return env
 
 
@@ -267,12 +352,12 @@ class Sample:
     error: str = ""
 
 
-async def stream_once(session: aiohttp.ClientSession, url: str, expected_events: int) -> Sample:
+async def stream_once(session: aiohttp.ClientSession, url: str, body: bytes, expected_events: int) -> Sample:
     sample = Sample()
     tail = b""
     start = time.perf_counter()
     try:
-        async with session.post(url, data=CHAT_BODY, headers=CLIENT_HEADERS) as resp:
+        async with session.post(url, data=body, headers=CLIENT_HEADERS) as resp:
             if resp.status != 200:
                 await resp.read()
                 sample.error = f"HTTP {resp.status}"
@@ -297,12 +382,12 @@ async def stream_once(session: aiohttp.ClientSession, url: str, expected_events:
 
 
 async def closed_loop(
-    session: aiohttp.ClientSession, url: str, concurrency: int, per_stream: int, expected_events: int
+    session: aiohttp.ClientSession, url: str, body: bytes, concurrency: int, per_stream: int, expected_events: int
 ) -> list[Sample]:
     """`concurrency` streams, each sending its next request as soon as the last one ends."""
 
     async def stream() -> list[Sample]:
-        return [await stream_once(session, url, expected_events) for _ in range(per_stream)]
+        return [await stream_once(session, url, body, expected_events) for _ in range(per_stream)]
 
     return [s for batch in await asyncio.gather(*(stream() for _ in range(concurrency))) for s in batch]
 
@@ -345,26 +430,44 @@ class Block:
 def url_for(target: str, procs: dict[str, Server]) -> str:
     if target == "direct":
         return f"{procs['upstream'].url}/v1/chat/completions"
-    if target == "chatnext":
+    if target in ("chatnext", "anthropic"):
         return f"{procs['chatnext'].url}/api/openai/v1/chat/completions"
     return f"{procs[target].url}/v1/chat/completions"
+
+
+def body_for(target: str) -> bytes:
+    return ANTHROPIC_BODY if target == "anthropic" else CHAT_BODY
+
+
+def expected_events(target: str, chunks: int) -> int:
+    """The `data:` events a client of `target` must count, [DONE] included."""
+    if target == "anthropic":
+        # chatnext writes a role chunk at message_start, a content chunk per
+        # text_delta, and the finish chunk with [DONE] at message_stop; ping,
+        # content_block_* and message_delta write nothing.
+        return 1 + len(words(chunks)) + 1 + 1
+    return len(sse_events(chunks))
+
+
+def relay_of(target: str, procs: dict[str, Server]) -> Server | None:
+    return procs[RELAY[target]] if target in RELAY else None
 
 
 async def run_block(
     session: aiohttp.ClientSession, target: str, procs: dict[str, Server], concurrency: int, rounds: int, expected: int
 ) -> Block:
-    relay = procs.get(target)  # None for direct
+    relay = relay_of(target, procs)  # None for direct
     upstream = procs["upstream"]
-    url = url_for(target, procs)
+    url, body = url_for(target, procs), body_for(target)
     # One unmeasured round first. Connection set-up on every hop (and
     # chatnext's first-request imports) belong to start-up, not to the level;
     # and while the other targets had their turn, idle connections may have
     # timed out, and 500 reconnecting at once would show as TTFT outliers.
-    await closed_loop(session, url, concurrency, 1, expected)
+    await closed_loop(session, url, body, concurrency, 1, expected)
     relay_cpu = relay.cpu_seconds() if relay else 0.0
     upstream_cpu = upstream.cpu_seconds()
     start = time.perf_counter()
-    samples = await closed_loop(session, url, concurrency, rounds, expected)
+    samples = await closed_loop(session, url, body, concurrency, rounds, expected)
     return Block(
         samples,
         time.perf_counter() - start,
@@ -375,6 +478,9 @@ async def run_block(
 
 def summarize(blocks: list[Block], relay: Server | None, expected: int) -> TargetRun:
     samples = [s for block in blocks for s in block.samples]
+    # The events the client received: for the anthropic row the translated
+    # ones, so that its per-chunk figures divide by what the pass-through row
+    # divides by and the two compare per request.
     relayed = len(samples) * expected
     kinds = Counter(s.error for s in samples if s.error)
     return TargetRun(
@@ -404,7 +510,7 @@ def rounds_per_block(concurrency: int, requests_per_level: int, blocks: int) -> 
 async def run_level(
     session: aiohttp.ClientSession, procs: dict[str, Server], concurrency: int, args: argparse.Namespace
 ) -> Level:
-    expected = args.chunks + 1
+    expected = {target: expected_events(target, args.chunks) for target in TARGETS}
     rounds = rounds_per_block(concurrency, args.requests_per_level, args.blocks)
     print(f"C={concurrency}: {args.blocks} x {concurrency * rounds} requests per target ...", end=" ", flush=True)
     start = time.perf_counter()
@@ -413,9 +519,9 @@ async def run_level(
     blocks: dict[str, list[Block]] = {target: [] for target in TARGETS}
     for _ in range(args.blocks):
         for target in TARGETS:
-            blocks[target].append(await run_block(session, target, procs, concurrency, rounds, expected))
+            blocks[target].append(await run_block(session, target, procs, concurrency, rounds, expected[target]))
     print(f"{time.perf_counter() - start:.1f} s", flush=True)
-    return Level(concurrency, {t: summarize(blocks[t], procs.get(t), expected) for t in TARGETS})
+    return Level(concurrency, {t: summarize(blocks[t], relay_of(t, procs), expected[t]) for t in TARGETS})
 
 
 # --- the report
@@ -434,6 +540,19 @@ class Level:
         bare = self.runs["bare"].relay_cpu_us_per_chunk
         # A run too short for the 10 ms CPU clock can measure 0 for the bare relay.
         return chatnext / bare if chatnext is not None and bare else math.nan
+
+    def translated_cpu_ratio(self) -> float:
+        """CPU per chunk translating over passing through, both chatnext."""
+        translated = self.runs["anthropic"].relay_cpu_us_per_chunk
+        passed = self.runs["chatnext"].relay_cpu_us_per_chunk
+        return translated / passed if translated is not None and passed else math.nan
+
+    def translated_ttft_base(self) -> float:
+        """The pass-through row's added TTFT p50, raised to ADDED_TTFT_FLOOR_MS."""
+        return max(self.added("chatnext", 50), ADDED_TTFT_FLOOR_MS)
+
+    def translated_ttft_ratio(self) -> float:
+        return self.added("anthropic", 50) / self.translated_ttft_base()
 
 
 @dataclass
@@ -458,18 +577,39 @@ def checks(levels: list[Level]) -> list[Check]:
     top = max(by_c)
     errors = by_c[top].runs["chatnext"].errors
     result.append(Check(f"chatnext errors at C={top} = 0", str(errors), errors == 0))
-    # NaN (not measurable) counts as the worst and fails.
-    ratio, at = max(
-        ((lv.cpu_ratio(), lv.concurrency) for lv in levels), key=lambda r: math.inf if math.isnan(r[0]) else r[0]
-    )
+    ratio, lv = worst(levels, Level.cpu_ratio)
     result.append(
         Check(
             f"CPU/chunk chatnext / bare <= {MAX_CPU_RATIO:g} at every level",
-            f"worst {ratio:.2f} (C={at})",
+            f"worst {ratio:.2f} (C={lv.concurrency})",
             ratio <= MAX_CPU_RATIO,
         )
     )
+    ratio, lv = worst(levels, Level.translated_cpu_ratio)
+    result.append(
+        Check(
+            f"CPU/chunk anthropic / chatnext <= {MAX_TRANSLATED_CPU_RATIO:g} at every level",
+            f"worst {ratio:.2f} (C={lv.concurrency})",
+            ratio <= MAX_TRANSLATED_CPU_RATIO,
+        )
+    )
+    ratio, lv = worst(levels, Level.translated_ttft_ratio)
+    base = lv.translated_ttft_base()
+    floored = " (floor)" if base > lv.added("chatnext", 50) else ""
+    result.append(
+        Check(
+            f"added TTFT p50 anthropic <= {MAX_TRANSLATED_TTFT_RATIO:g} x max(chatnext, "
+            f"{ADDED_TTFT_FLOOR_MS:g} ms) at every level",
+            f"worst {ratio:.2f} (C={lv.concurrency}: {lv.added('anthropic', 50):+.2f} ms vs {base:.2f} ms{floored})",
+            ratio <= MAX_TRANSLATED_TTFT_RATIO,
+        )
+    )
     return result
+
+
+def worst(levels: list[Level], ratio: Callable[[Level], float]) -> tuple[float, Level]:
+    """The highest ratio and its level; NaN (not measurable) counts as the worst."""
+    return max(((ratio(lv), lv) for lv in levels), key=lambda r: math.inf if math.isnan(r[0]) else r[0])
 
 
 Cell = Callable[[Level], str]
@@ -502,16 +642,32 @@ COLUMNS: list[tuple[str, list[tuple[str, Cell]]]] = [
     ),
     ("bare TTFT ms", [("p50", _ms("bare", 50)), ("+p50", _added("bare", 50))]),
     (
+        "anthropic TTFT ms",
+        [
+            ("p50", _ms("anthropic", 50)),
+            ("p99", _ms("anthropic", 99)),
+            ("+p50", _added("anthropic", 50)),
+            ("+p99", _added("anthropic", 99)),
+        ],
+    ),
+    (
         "CPU us/chunk",
         [
             ("chatnext", _of("chatnext", "relay_cpu_us_per_chunk", "{:.1f}")),
             ("bare", _of("bare", "relay_cpu_us_per_chunk", "{:.1f}")),
             ("ratio", lambda lv: f"{lv.cpu_ratio():.2f}"),
+            ("anthropic", _of("anthropic", "relay_cpu_us_per_chunk", "{:.1f}")),
+            ("/chatnext", lambda lv: f"{lv.translated_cpu_ratio():.2f}"),
         ],
     ),
     (
         "errors",
-        [("direct", _of("direct", "errors")), ("chatnext", _of("chatnext", "errors")), ("bare", _of("bare", "errors"))],
+        [
+            ("direct", _of("direct", "errors")),
+            ("chatnext", _of("chatnext", "errors")),
+            ("bare", _of("bare", "errors")),
+            ("anthropic", _of("anthropic", "errors")),
+        ],
     ),
     (
         "peak RSS MB",
@@ -525,6 +681,7 @@ COLUMNS: list[tuple[str, list[tuple[str, Cell]]]] = [
         [
             ("chatnext", _of("chatnext", "reads_per_request", "{:.1f}")),
             ("bare", _of("bare", "reads_per_request", "{:.1f}")),
+            ("anthropic", _of("anthropic", "reads_per_request", "{:.1f}")),
         ],
     ),
 ]
@@ -546,9 +703,13 @@ def table(levels: list[Level]) -> str:
 
 def report(levels: list[Level], chunks: int) -> str:
     event_size = sum(map(len, sse_events(chunks))) / (chunks + 1)
+    anthropic = [event for group in anthropic_events(chunks) for event in group]
     out = [
         f"{chunks} chunks + [DONE] per stream, {event_size:.0f} bytes per event on average; "
         "added = target minus direct, per percentile",
+        f"anthropic: chatnext translates {len(anthropic)} Anthropic events "
+        f"({sum(map(len, anthropic)) / len(anthropic):.0f} bytes on average) into "
+        f"{expected_events('anthropic', chunks)} OpenAI ones; its added TTFT is over direct's OpenAI stream",
         "",
         table(levels),
         "",
@@ -574,6 +735,8 @@ def save_json(path: Path, levels: list[Level], args: argparse.Namespace) -> None
             {
                 "concurrency": lv.concurrency,
                 "cpu_ratio": lv.cpu_ratio(),
+                "anthropic_cpu_ratio": lv.translated_cpu_ratio(),
+                "anthropic_added_ttft_ratio": lv.translated_ttft_ratio(),
                 "targets": {
                     name: {
                         **{k: v for k, v in asdict(run).items() if k != "ttft_ms"},

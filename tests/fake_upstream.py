@@ -16,6 +16,10 @@ so one server serves every test:
     model slow-stream     -> one event every 50 ms for `slow_seconds`
     model stall-mid-stream -> two events, then silence for `slow_seconds`
     model drop-mid-json   -> (not streaming) half a JSON body, then the connection is cut
+    key  sk-nobilling*    -> billing paths answer 404, as OpenAI does for API keys today
+
+Billing answers like one-api (limit $120, usage in cents); GET /releases/latest
+is a GitHub release feed whose tag is `release_tag`.
 
 A test can also script what a model says: `upstream.replies["m"] =
 Reply(text, piece=8, delay=0.01)` streams `text` in pieces of 8 characters.
@@ -30,6 +34,7 @@ import asyncio
 import json
 import threading
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,6 +66,9 @@ class Seen:
     started_at: float = field(default_factory=time.monotonic)
 
 
+Answer = Callable[[web.Request, Any, "Seen"], Awaitable[web.StreamResponse]]
+
+
 def _chunk(
     model: str, content: str | None = None, finish: str | None = None, usage: bool = False, reasoning: str = ""
 ) -> bytes:
@@ -85,11 +93,24 @@ def _error(status: int, message: str, etype: str, code: str, headers: dict[str, 
     return web.json_response(body, status=status, headers=headers)
 
 
+RELEASE_TAG = "v9.9.9"
+
+
+def _billing_refusal(request: web.Request) -> web.Response | None:
+    key = request.headers.get("Authorization", "").removeprefix("Bearer ")
+    if key.startswith("sk-401"):
+        return _error(401, "Incorrect API key provided: sk-401***.", "invalid_request_error", "invalid_api_key")
+    if key.startswith("sk-nobilling"):
+        return _error(404, f"Invalid URL (GET {request.path})", "invalid_request_error", "")
+    return None
+
+
 class FakeUpstream:
     def __init__(self) -> None:
         self.seen: list[Seen] = []
         self.replies: dict[str, Reply] = {}
         self.slow_seconds = 2.0
+        self.release_tag = RELEASE_TAG
         self.port = 0
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
@@ -115,6 +136,7 @@ class FakeUpstream:
         self.seen.clear()
         self.replies.clear()
         self.slow_seconds = 2.0
+        self.release_tag = RELEASE_TAG
 
     def wait_closed(self, timeout: float = 3.0) -> Seen:
         """The last request, once the client has hung up on it."""
@@ -131,6 +153,8 @@ class FakeUpstream:
         app.router.add_post("/openai/deployments/{deployment}/chat/completions", self._chat)
         app.router.add_get("/v1/models", self._models)
         app.router.add_get("/dashboard/billing/usage", self._billing)
+        app.router.add_get("/dashboard/billing/subscription", self._subscription)
+        app.router.add_get("/releases/latest", self._release)
         fake_anthropic.add_routes(app, self)
         fake_gemini.add_routes(app, self)
         app.router.add_post("/v1/{tail:.*}", self._echo)
@@ -155,13 +179,38 @@ class FakeUpstream:
 
     async def _billing(self, request: web.Request) -> web.Response:
         self._record(request, None)
-        return web.json_response({"object": "list", "total_usage": 1234.5})
+        refused = _billing_refusal(request)
+        return refused if refused is not None else web.json_response({"object": "list", "total_usage": 1234.5})
+
+    async def _subscription(self, request: web.Request) -> web.Response:
+        self._record(request, None)
+        limits = {"soft_limit_usd": 100.0, "hard_limit_usd": 120.0, "system_hard_limit_usd": 120.0}
+        body = {"object": "billing_subscription", "has_payment_method": True, **limits, "access_until": 0}
+        refused = _billing_refusal(request)
+        return refused if refused is not None else web.json_response(body)
+
+    async def _release(self, request: web.Request) -> web.Response:
+        self._record(request, None)
+        tag = self.release_tag
+        return web.json_response(
+            {
+                "tag_name": tag,
+                "name": tag,
+                "html_url": f"https://github.com/chatnext/chatnext/releases/tag/{tag}",
+                "published_at": "2026-01-15T08:00:00Z",
+                "body": f"## {tag}\n\n- fixes",
+            }
+        )
 
     async def _echo(self, request: web.Request) -> web.Response:
         self._record(request, await request.read())
         return web.json_response({"created": 1, "data": [{"url": "http://127.0.0.1/fake.png"}]})
 
     async def _chat(self, request: web.Request) -> web.StreamResponse:
+        return await self.recorded(request, self._answer)
+
+    async def recorded(self, request: web.Request, answer: Answer) -> web.StreamResponse:
+        """Record a JSON request, answer it, and note whether the client hung up first."""
         raw = await request.read()
         try:
             body = json.loads(raw)
@@ -169,7 +218,7 @@ class FakeUpstream:
             body = raw
         seen = self._record(request, body)
         try:
-            return await self._answer(request, body, seen)
+            return await answer(request, body, seen)
         except (asyncio.CancelledError, ConnectionResetError):
             seen.client_closed = True
             seen.closed_at = time.monotonic()

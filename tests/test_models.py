@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from chatnext.models import ModelTable, is_gpt4_class, split_provider
+from chatnext.models import ModelTable, is_gpt4_class, is_vision, split_provider
 
 
 def visible(custom: str, disable_gpt4: bool = False) -> dict[str, str]:
@@ -111,3 +111,85 @@ def test_azure_deployment_lookup() -> None:
 )
 def test_split_provider(raw: str, expected: tuple[str, str]) -> None:
     assert split_provider(raw) == expected
+
+
+def table_with(custom: str = "", **providers: tuple[str, ...]) -> ModelTable:
+    """A table whose configured providers offer the given default models."""
+    defaults = [(name, pid) for pid, names in providers.items() for name in names]
+    return ModelTable(custom, defaults=defaults, providers=("openai", "azure", *providers))
+
+
+@pytest.mark.parametrize(
+    ("custom", "present", "absent"),
+    [
+        # Every configured provider's defaults show; -all hides all of them.
+        ("", ["gpt-4o@openai", "claude-x@anthropic", "deepseek-chat@deepseek"], []),
+        ("-all", [], ["gpt-4o@openai", "claude-x@anthropic", "deepseek-chat@deepseek"]),
+        ("-all,+claude-x", ["claude-x@anthropic"], ["gpt-4o@openai"]),
+        ("-deepseek-chat@deepseek", ["claude-x@anthropic"], ["deepseek-chat@deepseek"]),
+        # A name of two providers: without @ both change, with @ only one.
+        ("-shared", [], ["shared@deepseek", "shared@anthropic"]),
+        ("-shared@deepseek", ["shared@anthropic"], ["shared@deepseek"]),
+        ("+new@deepseek=New One", ["new@deepseek"], []),
+    ],
+)
+def test_custom_models_over_several_providers(custom: str, present: list[str], absent: list[str]) -> None:
+    shown = {
+        m.key
+        for m in table_with(
+            custom, openai=("gpt-4o",), anthropic=("claude-x", "shared"), deepseek=("deepseek-chat", "shared")
+        ).visible()
+    }
+    for key in present:
+        assert key in shown
+    for key in absent:
+        assert key not in shown
+
+
+@pytest.mark.parametrize(
+    ("custom", "key", "label"),
+    [
+        # ByteDance: the display name is the endpoint id the request sends; the picker shows the model.
+        ("+Doubao-lite-4k@bytedance=ep-20240101-abc", "ep-20240101-abc@bytedance", "Doubao-lite-4k"),
+        ("doubao-pro@bytedance=ep-9", "ep-9@bytedance", "doubao-pro"),
+        ("+new@deepseek=New One", "new@deepseek", "New One"),
+    ],
+)
+def test_bytedance_endpoints_swap_name_and_label(custom: str, key: str, label: str) -> None:
+    shown = {m.key: m.label for m in table_with(custom, bytedance=("doubao-pro",)).visible()}
+    assert shown[key] == label
+
+
+def test_bare_names_find_their_provider_and_explicit_ones_are_honoured() -> None:
+    table = table_with(anthropic=("claude-x",), deepseek=("deepseek-chat",))
+    claude = table.resolve("claude-x")
+    assert claude is not None and claude.provider == "anthropic"
+    ep = table_with("+Doubao@bytedance=ep-1", bytedance=()).resolve("ep-1@bytedance")
+    assert ep is not None and ep.name == "ep-1"
+    # Configured but unlisted names still pass to that provider; unknown providers never.
+    assert (m := table.resolve("deepseek-coder@deepseek")) is not None and m.provider == "deepseek"
+    assert table.resolve("x@nowhere") is None
+
+
+@pytest.mark.parametrize(
+    ("name", "vision"),
+    [
+        ("gpt-4o", True),
+        ("gpt-4o-mini", True),
+        ("gpt-5", True),
+        ("claude-sonnet-4-5", True),
+        ("claude-3-5-haiku-latest", False),
+        ("gemini-2.5-flash", True),
+        ("qwen-vl-plus", True),
+        ("glm-4v-plus", True),
+        ("gpt-3.5-turbo", False),
+        ("deepseek-chat", False),
+        ("o3-mini", True),
+    ],
+)
+def test_vision_models(name: str, vision: bool) -> None:
+    assert is_vision(name) is vision
+
+
+def test_vision_models_variable_adds_names() -> None:
+    assert is_vision("deepseek-chat", ("DeepSeek-Chat",))

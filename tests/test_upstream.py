@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from chatnext.config import load_settings
-from chatnext.upstream import build_targets, proxy_for
+from chatnext.upstream import proxy_for
 from tests.conftest import Server
 from tests.fake_proxies import FakeProxy
 from tests.fake_upstream import FakeUpstream
@@ -39,15 +39,6 @@ def settings(**env: str):  # type: ignore[no-untyped-def]
 )
 def test_proxy_for(env: dict[str, str], url: str, expected: str) -> None:
     assert proxy_for(url, settings(**env)) == expected
-
-
-def test_targets_come_from_configuration_only() -> None:
-    targets = build_targets(settings(OPENAI_API_KEY="sk-1", AZURE_URL="https://r.openai.azure.com/openai"))
-    assert targets["openai"].base_url == "https://api.openai.com"
-    assert targets["azure"].headers("az")["api-key"] == "az"
-    assert "Authorization" not in targets["azure"].headers("az")
-    assert targets["openai"].headers("sk-1")["Authorization"] == "Bearer sk-1"
-    assert "azure" not in build_targets(settings())
 
 
 @pytest.fixture(params=["http", "socks5"])

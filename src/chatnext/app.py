@@ -15,8 +15,10 @@ from starlette.routing import Route
 from chatnext.config import Settings
 from chatnext.errors import error_response
 from chatnext.pricing import load_pricing, pricing_route
+from chatnext.routes.about import routes as about_routes
 from chatnext.routes.azure import AzureRoute
 from chatnext.routes.meta import health, public_config
+from chatnext.routes.native import AnthropicRoute, GoogleRoute
 from chatnext.routes.openai import OpenAIRoute
 from chatnext.routes.web import routes as web_routes
 from chatnext.services import Services
@@ -46,6 +48,7 @@ def create_app(settings: Settings) -> Starlette:
         try:
             yield
         finally:
+            await services.catalog.close()
             await services.client.close()
 
     app = Starlette(
@@ -53,8 +56,11 @@ def create_app(settings: Settings) -> Starlette:
             Route("/api/health", health, methods=["GET"]),
             Route("/api/config", public_config, methods=["GET", "POST"]),
             pricing_route(load_pricing(settings.pricing_file or None)),
+            *about_routes(),
             Route("/api/openai/{path:path}", OpenAIRoute(services)),
             Route("/api/azure/deployments/{deployment}/{path:path}", AzureRoute(services)),
+            Route("/api/anthropic/{path:path}", AnthropicRoute(services)),
+            Route("/api/google/{path:path}", GoogleRoute(services)),
             *web_routes(),
         ],
         exception_handlers={HTTPException: _http_error, Exception: _server_error},

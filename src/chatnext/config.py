@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from chatnext import envfile
-from chatnext.providers.table import TABLE_PROVIDERS
+from chatnext.providers.table import BY_ID, TABLE_PROVIDERS
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -105,12 +105,14 @@ _PROVIDER_NAME = re.compile(r"[a-z][a-z0-9_-]{0,31}")
 
 
 def as_custom_providers(raw: str) -> tuple[tuple[str, str], ...]:
-    providers = []
+    providers: list[tuple[str, str]] = []
     for entry in as_list(raw):
         name, eq, url = entry.partition("=")
         name = name.strip().lower()
         if not eq or not _PROVIDER_NAME.fullmatch(name):
             raise ValueError(f"entry {entry!r} must be name=url, the name in lower-case letters, digits, - or _")
+        if name in BY_ID or any(name == other for other, _ in providers):
+            raise ValueError(f"entry {entry!r}: {name} is already a provider")
         try:
             providers.append((name, as_base_url(url)))
         except ValueError as exc:

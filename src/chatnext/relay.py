@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import aiohttp
 from starlette.types import Send
 
 from chatnext.errors import HTTPError
-from chatnext.providers.sse import error_event
+from chatnext.providers.sse import StreamTranslator, error_event
 from chatnext.upstream import Target, UpstreamClient
 
 log = logging.getLogger("chatnext.relay")
@@ -30,24 +31,6 @@ _STREAM_HEADERS = [(b"cache-control", b"no-cache"), (b"x-accel-buffering", b"no"
 _DONE = b"[DONE]"
 
 
-@dataclass(frozen=True)
-class UpstreamRequest:
-    target: Target
-    method: str
-    path: str  # below the target's base URL, no leading slash
-    body: bytes | None = None
-    query: dict[str, str] | None = None
-    user_key: str | None = None  # the user's own key instead of the pool's
-    content_type: str = "application/json"
-
-
-@dataclass(frozen=True)
-class Reply:
-    status: int
-    headers: list[tuple[bytes, bytes]]
-    body: bytes
-
-
 def refusal(status: int, body: bytes) -> str | None:
     """Why a key was refused, when another key might do better."""
     if status == 401:
@@ -57,6 +40,26 @@ def refusal(status: int, body: bytes) -> str | None:
     if status == 429:
         return "rate_limited"
     return None
+
+
+@dataclass(frozen=True)
+class UpstreamRequest:
+    target: Target
+    method: str
+    path: str  # below the target's base URL, no leading slash
+    body: bytes | None = None
+    query: dict[str, str] | None = None
+    user_key: str | None = None  # the user's own key instead of the pool's
+    content_type: str = "application/json"
+    # Whether a failed reply means "try the next key"; each protocol says it its own way.
+    refusal: Callable[[int, bytes], str | None] = refusal
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
 
 
 def _retry_after(resp: aiohttp.ClientResponse) -> float | None:
@@ -117,6 +120,8 @@ class Relay:
             return await self._open(req, req.user_key)
         pool = req.target.keys
         keys = list(pool.candidates())
+        if not keys and req.target.keyless:
+            return await self._open(req, "")
         if not keys:
             raise HTTPError(
                 401,
@@ -125,7 +130,7 @@ class Relay:
             )
         for attempt, key in enumerate(keys, 1):
             resp, first = await self._open(req, key)
-            reason = refusal(resp.status, first) if resp.status >= 400 else None
+            reason = req.refusal(resp.status, first) if resp.status >= 400 else None
             if reason is None:
                 return resp, first
             pool.cool_down(key, reason, _retry_after(resp) if reason == "rate_limited" else None)
@@ -192,6 +197,58 @@ class Relay:
         finally:
             # Without this, a cancelled relay (browser gone) would leave the
             # upstream generating tokens someone pays for.
+            if not resp.closed:
+                resp.close()
+
+    async def stream_translated(
+        self, req: UpstreamRequest, send: Send, translator: StreamTranslator, error: Callable[[int, bytes], bytes]
+    ) -> None:
+        """Relay a provider's event stream as OpenAI chunks.
+
+        The same guarantees as stream(): errors before the first byte keep
+        their status (in the one error shape), a broken stream ends with an
+        error event and no [DONE], and cancelling closes the upstream.
+        """
+        resp, first = await self._open_with_keys(req)
+        try:
+            if resp.status >= 400:
+                body = error(resp.status, first)
+                headers = [
+                    *(h for h in _passed_headers(resp) if h[0] not in (b"content-type", b"content-encoding")),
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                ]
+                await send({"type": "http.response.start", "status": resp.status, "headers": headers})
+                await send({"type": "http.response.body", "body": body})
+                resp.release()
+                return
+            headers = [(b"content-type", b"text/event-stream; charset=utf-8"), *_STREAM_HEADERS]
+            await send({"type": "http.response.start", "status": 200, "headers": headers})
+            failure = ""
+            try:
+                out = translator.feed(first)
+                if out:
+                    await send({"type": "http.response.body", "body": out, "more_body": True})
+                async for chunk in resp.content.iter_any():
+                    out = translator.feed(chunk)
+                    if out:
+                        await send({"type": "http.response.body", "body": out, "more_body": True})
+            except TimeoutError:
+                failure = f"the upstream went silent for {self.timeout:g} seconds mid-answer"
+            except aiohttp.ClientError:
+                failure = "the upstream connection broke mid-answer"
+            tail, ended_badly = translator.end()
+            if failure:
+                tail = error_event(failure)
+            else:
+                failure = ended_badly
+            if failure:
+                log.warning("upstream %s stream failed: %s", req.target.name, failure)
+                resp.close()
+            else:
+                resp.release()
+            await send({"type": "http.response.body", "body": tail, "more_body": False})
+        finally:
             if not resp.closed:
                 resp.close()
 

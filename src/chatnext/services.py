@@ -10,34 +10,47 @@ from starlette.types import Scope
 
 from chatnext.asgi import header
 from chatnext.auth import AccessControl, bearer_token
+from chatnext.catalog import ModelCatalog
 from chatnext.clientip import client_ip
 from chatnext.config import Settings
 from chatnext.errors import HTTPError
 from chatnext.models import ModelTable
+from chatnext.providers.registry import Provider, build_providers
 from chatnext.relay import Relay
-from chatnext.upstream import Target, UpstreamClient, build_targets
+from chatnext.upstream import Target, UpstreamClient
 
 
 @dataclass
 class Services:
     settings: Settings
     access: AccessControl
-    models: ModelTable
-    targets: dict[str, Target]
+    providers: dict[str, Provider]
+    catalog: ModelCatalog
     client: UpstreamClient
     relay: Relay
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
         client = UpstreamClient(settings)
+        relay = Relay(client)
+        providers = build_providers(settings)
         return cls(
             settings=settings,
             access=AccessControl(settings),
-            models=ModelTable(settings.custom_models, disable_gpt4=settings.disable_gpt4),
-            targets=build_targets(settings),
+            providers=providers,
+            catalog=ModelCatalog(settings, providers, relay),
             client=client,
-            relay=Relay(client),
+            relay=relay,
         )
+
+    @property
+    def models(self) -> ModelTable:
+        """The model table as last refreshed (see catalog.current())."""
+        return self.catalog.table
+
+    @property
+    def targets(self) -> dict[str, Target]:
+        return {pid: p.target for pid, p in self.providers.items()}
 
     def client_ip(self, scope: Scope) -> str:
         peer = scope["client"][0] if scope.get("client") else "unknown"

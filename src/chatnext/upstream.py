@@ -31,6 +31,7 @@ class Target:
     extra_headers: tuple[tuple[str, str], ...] = ()
     proxy: str = ""
     default_query: dict[str, str] = field(default_factory=dict)
+    keyless: bool = False  # a local server (Ollama) may need no key at all
 
     def headers(self, key: str) -> dict[str, str]:
         headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity", **dict(self.extra_headers)}
@@ -47,29 +48,6 @@ def proxy_for(url: str, settings: Settings) -> str:
     if settings.no_proxy and proxy_bypass_environment(parts.hostname or "", {"no": ",".join(settings.no_proxy)}):
         return ""
     return settings.https_proxy if parts.scheme == "https" else settings.http_proxy
-
-
-def build_targets(settings: Settings) -> dict[str, Target]:
-    targets = {
-        "openai": Target(
-            "openai",
-            settings.base_url,
-            KeyPool(settings.openai_api_key),
-            extra_headers=(("OpenAI-Organization", settings.openai_org_id),) if settings.openai_org_id else (),
-            proxy=proxy_for(settings.base_url, settings),
-        )
-    }
-    if settings.azure_url:
-        targets["azure"] = Target(
-            "azure",
-            settings.azure_url,
-            KeyPool(settings.azure_api_key),
-            auth_header="api-key",
-            auth_prefix="",
-            proxy=proxy_for(settings.azure_url, settings),
-            default_query={"api-version": settings.azure_api_version},
-        )
-    return targets
 
 
 class UpstreamClient:

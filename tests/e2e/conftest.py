@@ -193,11 +193,12 @@ class ChatApp:
     def choose(self, field: str, value: str) -> None:
         self.page.locator(f"#{field}").select_option(value)
 
-    def use_model(self, model: str) -> None:
+    def use_model(self, model: str, label: str | None = None) -> None:
+        """Pick `model` (an id: name or name@provider); the heading shows its label."""
         self.open_settings()
         self.choose("model", model)
         self.back()
-        expect(self.page.locator(".chat-heading p")).to_contain_text(model)
+        expect(self.page.locator(".chat-heading p")).to_contain_text(label or model)
 
 
 def status_class(status: str) -> re.Pattern[str]:

@@ -15,29 +15,37 @@ DONE = b"data: [DONE]\n\n"
 
 
 class SSEParser:
-    """Incremental parser: bytes in (split anywhere), whole events out."""
+    """Incremental parser: bytes in (split anywhere), whole events out.
+
+    The data stays bytes (json.loads takes them): decoding each event to
+    text first cost as much as the JSON parse on the translated hot path.
+    """
 
     def __init__(self) -> None:
         self._buffer = b""
 
-    def feed(self, data: bytes) -> list[tuple[str, str]]:
+    def feed(self, data: bytes) -> list[tuple[str, bytes]]:
         """(event name, data) for every event completed by `data`."""
-        self._buffer += data
-        if b"\r" in self._buffer:
-            self._buffer = self._buffer.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        buffer = self._buffer + data if self._buffer else data
+        held = b""
+        if b"\r" in buffer:
+            # A CR at the very end may be half of a CRLF still to come.
+            if buffer.endswith(b"\r"):
+                buffer, held = buffer[:-1], b"\r"
+            buffer = buffer.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         events = []
-        while (end := self._buffer.find(b"\n\n")) >= 0:
-            block, self._buffer = self._buffer[:end], self._buffer[end + 2 :]
+        start = 0
+        while (end := buffer.find(b"\n\n", start)) >= 0:
             event, lines = "", []
-            for line in block.decode("utf-8", "replace").split("\n"):
-                field, _, value = line.partition(":")
-                value = value[1:] if value.startswith(" ") else value
-                if field == "event":
-                    event = value
-                elif field == "data":
-                    lines.append(value)
+            for line in buffer[start:end].split(b"\n"):
+                if line.startswith(b"data:"):
+                    lines.append(line[6:] if line[5:6] == b" " else line[5:])
+                elif line.startswith(b"event:"):
+                    event = (line[7:] if line[6:7] == b" " else line[6:]).decode("utf-8", "replace")
             if lines:
-                events.append((event, "\n".join(lines)))
+                events.append((event, lines[0] if len(lines) == 1 else b"\n".join(lines)))
+            start = end + 2
+        self._buffer = buffer[start:] + held
         return events
 
     @property
@@ -47,12 +55,23 @@ class SSEParser:
 
 
 class ChunkWriter:
-    """OpenAI chat.completion.chunk events for one answer."""
+    """OpenAI chat.completion.chunk events for one answer.
+
+    Text deltas are the bulk of every stream, so their event is two fixed
+    byte strings around the JSON-encoded text rather than a whole dict
+    serialised per token.
+    """
 
     def __init__(self, model: str, chunk_id: str = "", created: int | None = None) -> None:
         self.model = model
         self.id = chunk_id or f"chatcmpl-{int(time.time() * 1000):x}"
         self.created = int(time.time()) if created is None else created
+        head = self._event([{"index": 0, "delta": {"content": ""}, "finish_reason": None}])
+        self._content_head, self._content_tail = head.split(b'"content":""', 1)
+        self._content_head += b'"content":'
+        head = self._event([{"index": 0, "delta": {"reasoning_content": ""}, "finish_reason": None}])
+        self._reasoning_head, self._reasoning_tail = head.split(b'"reasoning_content":""', 1)
+        self._reasoning_head += b'"reasoning_content":'
 
     def _event(self, choices: list[dict[str, Any]], **extra: Any) -> bytes:
         event = {
@@ -66,6 +85,10 @@ class ChunkWriter:
         return b"data: " + json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode() + b"\n\n"
 
     def delta(self, content: str | None = None, reasoning: str | None = None, role: str | None = None) -> bytes:
+        if role is None and reasoning is None and content is not None:
+            return self._content_head + _json_text(content) + self._content_tail
+        if role is None and content is None and reasoning is not None:
+            return self._reasoning_head + _json_text(reasoning) + self._reasoning_tail
         delta: dict[str, str] = {}
         if role is not None:
             delta["role"] = role
@@ -87,6 +110,10 @@ class ChunkWriter:
         return self._event([], usage=usage)
 
 
+def _json_text(text: str) -> bytes:
+    return json.dumps(text, ensure_ascii=False).encode()
+
+
 def error_event(message: str, code: str = "upstream_stream_broken", etype: str = "upstream_error") -> bytes:
     """The event that ends a broken stream; the browser shows `message`."""
     payload = {"error": {"message": message, "type": etype, "code": code}}
@@ -104,5 +131,8 @@ class StreamTranslator(Protocol):
 
         The failure is "" when the upstream finished the answer properly; the
         bytes then end with `data: [DONE]`. Otherwise it says what went
-        wrong, and the bytes (if any) carry no [DONE].
+        wrong, the bytes carry no [DONE], and the browser has been (or is by
+        these bytes) told with an error event: an error the upstream sent
+        mid-stream was already passed on by feed(), so end() returns b"";
+        a stream that just stopped gets error_event(failure) here.
         """

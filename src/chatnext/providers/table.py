@@ -31,6 +31,7 @@ class ProviderSpec:
     auth_header: str = "Authorization"
     auth_prefix: str = "Bearer "
     models: tuple[str, ...] = ()  # built-in defaults, shown once the provider is configured
+    custom: bool = False  # added by CUSTOM_PROVIDERS; may need no key (Ollama)
 
 
 SPECS: tuple[ProviderSpec, ...] = (
@@ -177,4 +178,4 @@ TABLE_PROVIDERS = tuple(spec for spec in SPECS if spec.id not in ("openai", "azu
 
 def custom_spec(name: str, url: str) -> ProviderSpec:
     """A provider added by CUSTOM_PROVIDERS: any OpenAI-compatible server."""
-    return ProviderSpec(name, name, name.upper(), url, "v1/chat/completions", "v1/models")
+    return ProviderSpec(name, name, name.upper(), url, "v1/chat/completions", "v1/models", custom=True)

@@ -6,17 +6,24 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from chatnext import __version__
+from chatnext.models import is_vision
 from chatnext.services import Services
+
+
+def provider_label(services: Services, provider_id: str) -> str:
+    provider = services.providers.get(provider_id)
+    return provider.label if provider is not None else provider_id
 
 
 def health(request: Request) -> Response:
     return JSONResponse({"ok": True, "version": __version__})
 
 
-def public_config(request: Request) -> Response:
+async def public_config(request: Request) -> Response:
     """NextChat's /api/config shape: what the page needs, never a secret."""
     services: Services = request.app.state.services
     s = services.settings
+    table = await services.catalog.current()
     return JSONResponse(
         {
             "needCode": bool(s.code),
@@ -30,7 +37,14 @@ def public_config(request: Request) -> Response:
             "defaultInputTemplate": s.default_input_template,
             # chatnext additions: the picker's list, so the page needs no model table of its own.
             "models": [
-                {"name": m.name, "displayName": m.label, "provider": m.provider} for m in services.models.visible()
+                {
+                    "name": m.name,
+                    "displayName": m.label,
+                    "provider": m.provider,
+                    "providerName": provider_label(services, m.provider),
+                    "vision": is_vision(m.name, s.vision_models),
+                }
+                for m in table.visible()
             ],
             "version": __version__,
         }

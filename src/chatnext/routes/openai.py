@@ -1,18 +1,20 @@
 """/api/openai/{path}: NextChat's OpenAI relay, reachable by the OpenAI SDK.
 
-Only NextChat's allow-list of paths passes. A chat whose model is bound to
-Azure in CUSTOM_MODELS goes to Azure instead.
+Only NextChat's allow-list of paths passes. Chat completions go to the
+provider the model belongs to (CUSTOM_MODELS `name@provider`, the built-in
+table, the live model lists), translated when it is not OpenAI-compatible.
 """
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from starlette.types import Receive, Scope, Send
 
 from chatnext.asgi import until_disconnect
 from chatnext.errors import HTTPError
-from chatnext.models import AZURE
+from chatnext.providers.dispatch import ChatPlan, plan_chat
 from chatnext.relay import UpstreamRequest
 from chatnext.routes.relayed import RelayRoute, query, refuse_model, with_model
 from chatnext.services import json_object
@@ -40,31 +42,59 @@ class OpenAIRoute(RelayRoute):
         services = self.services
         user_key = services.authorize(scope)
         body = await self.body(scope, receive)
-        target = services.targets["openai"]
-        upstream_path = path
+        if path == CHAT:
+            await self._chat(scope, receive, send, json_object(body or b""), body or b"", user_key)
+            return
+        target = services.providers["openai"].target
         if body is not None:
             payload = json_object(body)
             model = payload.get("model")
-            if path == CHAT and not (isinstance(model, str) and model):
-                raise HTTPError(400, "missing_model", "the request names no model")
             if isinstance(model, str):
                 resolved = services.models.resolve(model)
                 if resolved is None:
                     raise refuse_model(model)
-                if resolved.provider == AZURE and path == CHAT:
-                    azure = services.targets.get(AZURE)
-                    if azure is None:
-                        raise HTTPError(
-                            503, "azure_not_configured", f"{model} is bound to Azure but AZURE_URL is not set"
-                        )
-                    target = azure
-                    upstream_path = f"deployments/{resolved.label}/chat/completions"
                 body = with_model(payload, body, resolved.name)
-        req = UpstreamRequest(target, scope["method"], upstream_path, body, query(scope), user_key)
+        req = UpstreamRequest(target, scope["method"], path, body, query(scope), user_key)
         if path == MODELS and (services.models.custom or services.models.disable_gpt4):
             await until_disconnect(self._filtered_models(req, send), receive)
         else:
             await self.stream(req, receive, send)
+
+    async def _chat(
+        self, scope: Scope, receive: Receive, send: Send, payload: dict[str, Any], body: bytes, user_key: str | None
+    ) -> None:
+        services = self.services
+        model = payload.get("model")
+        if not (isinstance(model, str) and model):
+            raise HTTPError(400, "missing_model", "the request names no model")
+        resolved = services.models.resolve(model)
+        if resolved is None:
+            raise refuse_model(model)
+        provider = services.providers.get(resolved.provider)
+        if provider is None:
+            raise HTTPError(
+                503,
+                "provider_not_configured",
+                f"{model} belongs to {resolved.provider}, which this server has no URL for",
+            )
+        plan = plan_chat(provider, resolved, payload, body, user_key)
+        if plan.translator is None:
+            await self.stream(plan.request, receive, send)
+        elif plan.stream:
+            assert plan.error is not None
+            run = services.relay.stream_translated(plan.request, send, plan.translator(), plan.error)
+            await until_disconnect(run, receive)
+        else:
+            await until_disconnect(self._translated_reply(plan, send), receive)
+
+    async def _translated_reply(self, plan: ChatPlan, send: Send) -> None:
+        assert plan.response is not None and plan.error is not None
+        reply = await self.services.relay.fetch(plan.request)
+        body = plan.response(reply.body) if reply.status < 400 else plan.error(reply.status, reply.body)
+        headers = [(k, v) for k, v in reply.headers if k not in (b"content-type", b"content-encoding")]
+        headers += [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+        await send({"type": "http.response.start", "status": reply.status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
 
     async def _filtered_models(self, req: UpstreamRequest, send: Send) -> None:
         """The upstream's model list without the models this server refuses."""

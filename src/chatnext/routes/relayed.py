@@ -35,8 +35,10 @@ class RelayRoute:
             return None
         return await read_body(scope, receive, self.services.settings.max_body_bytes)
 
-    async def stream(self, req: UpstreamRequest, receive: Receive, send: Send) -> None:
-        await until_disconnect(self.services.relay.stream(req, send), receive)
+    async def stream(
+        self, req: UpstreamRequest, receive: Receive, send: Send, done_marker: bytes | None = b"[DONE]"
+    ) -> None:
+        await until_disconnect(self.services.relay.stream(req, send, done_marker), receive)
 
 
 def query(scope: Scope) -> dict[str, str]:

@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 import { t } from "../i18n";
 import { estimateCost } from "../lib/cost";
 import { useStore } from "../lib/store";
+import { attachFiles } from "../state/attach";
 import { chats, currentId, forkChat, messages, toggleClearContext } from "../state/chats";
 import { chatModel } from "../state/conversation";
 import { formatCost, pricing } from "../state/pricing";
@@ -42,11 +43,21 @@ export function ChatView() {
   const list = useStore(messages);
   useStore(pricing);
   const [dialog, setDialog] = useState<"settings" | "export" | null>(null);
+  const files = (e: DragEvent) => e.dataTransfer?.types.includes("Files");
   const model = chatModel(chat);
   const sum = totals(list);
 
   return (
-    <main class="chat-view">
+    <main
+      class="chat-view"
+      // Images dropped anywhere on the chat are attached to the question.
+      onDragOver={(e) => files(e) && e.preventDefault()}
+      onDrop={(e) => {
+        if (!files(e)) return;
+        e.preventDefault();
+        attachFiles(Array.from(e.dataTransfer!.files));
+      }}
+    >
       <header class="chat-head">
         <button type="button" class="icon-button only-narrow" aria-label={t().openSidebar} onClick={() => sidebarOpen.set(true)}>
           <Icon name="menu" />

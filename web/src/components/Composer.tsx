@@ -3,9 +3,11 @@ import { locale, t } from "../i18n";
 import { searchPrompts } from "../lib/fuzzy";
 import { useStore } from "../lib/store";
 import { currentId, forkChat, loadDraft, messages, newChat, openChat, neighbour, saveDraft, toggleClearContext } from "../state/chats";
+import { attachFiles, attachments, clearAttachments, refuseImages, removeAttachment, visionModel } from "../state/attach";
 import { send, stop, streaming } from "../state/conversation";
 import { parseCommand, type Command } from "../state/history";
 import { builtinPrompts, loadBuiltinPrompts, userPrompts } from "../state/prompts";
+import { serverConfig } from "../state/serverConfig";
 import { settings, type SendKey } from "../state/settings";
 import type { Prompt } from "../state/types";
 import { PromptPicker } from "./PromptPicker";
@@ -56,6 +58,10 @@ export function Composer() {
   const s = useStore(settings);
   useStore(streaming);
   const list = useStore(messages);
+  const attached = useStore(attachments);
+  useStore(serverConfig);
+  const { model, vision } = visionModel();
+  const file = useRef<HTMLInputElement>(null);
   const [text, setText] = useState("");
   const [dismissed, setDismissed] = useState(false);
   const [active, setActive] = useState(0);
@@ -74,6 +80,7 @@ export function Composer() {
   useEffect(() => {
     let stale = false;
     setText("");
+    clearAttachments();
     if (chatId) void loadDraft(chatId).then((d) => !stale && setText(d));
     area.current?.focus();
     return () => {
@@ -105,14 +112,19 @@ export function Composer() {
     });
   };
 
+  const images = attached.images;
+  const ready = (!!text.trim() || images.length > 0) && !attached.pending;
+
   const submit = () => {
     const value = text.trim();
-    if (!value) return;
-    const cmd = parseCommand(value);
+    if (!ready) return;
+    if (images.length && !vision) return refuseImages(model); // the model changed since they were attached
+    const cmd = images.length ? null : parseCommand(value);
     change("");
+    clearAttachments();
     if (cmd) return runCommand(cmd);
     // Without a code the server decides: a 401 shows the unauthorized hint in the chat.
-    void send(value);
+    void send(value, images);
   };
 
   return (
@@ -124,6 +136,37 @@ export function Composer() {
       }}
     >
       {picking && <PromptPicker items={hits} active={Math.min(active, Math.max(0, hits.length - 1))} onPick={pick} />}
+      {(images.length > 0 || attached.pending > 0) && (
+        <div class="attachments">
+          {images.map((src, i) => (
+            <span key={i} class="attachment">
+              <img src={src} alt={t().attachedImage(i + 1)} />
+              <button type="button" aria-label={t().removeImage(i + 1)} onClick={() => removeAttachment(i)}>
+                <Icon name="close" size={12} />
+              </button>
+            </span>
+          ))}
+          {attached.pending > 0 && <span class="attachment busy" />}
+        </div>
+      )}
+      {vision && (
+        <>
+          <button type="button" class="icon-button attach-button" aria-label={t().attachImages} title={t().attachImages} onClick={() => file.current?.click()}>
+            <Icon name="image" />
+          </button>
+          <input
+            ref={file}
+            type="file"
+            accept="image/*"
+            multiple
+            hidden
+            onChange={(e) => {
+              attachFiles(Array.from(e.currentTarget.files ?? []));
+              e.currentTarget.value = "";
+            }}
+          />
+        </>
+      )}
       <textarea
         ref={area}
         rows={1}
@@ -131,6 +174,14 @@ export function Composer() {
         aria-label={t().composerPlaceholder(s.sendKey)}
         placeholder={t().composerPlaceholder(s.sendKey)}
         onInput={(e) => change(e.currentTarget.value)}
+        onPaste={(e) => {
+          // A screenshot or a copied image; copied text (Excel sends an image of it too) pastes as text.
+          const data = e.clipboardData;
+          const files = Array.from(data?.files ?? []).filter((f) => f.type.startsWith("image/"));
+          if (!files.length || data!.getData("text/plain")) return;
+          e.preventDefault();
+          attachFiles(files);
+        }}
         role="combobox"
         aria-expanded={picking}
         aria-controls={picking ? "prompt-picker" : undefined}
@@ -165,7 +216,7 @@ export function Composer() {
           <Icon name="stop" />
         </button>
       ) : (
-        <button type="submit" class="send-button" aria-label={t().send} title={t().send} disabled={!text.trim()}>
+        <button type="submit" class="send-button" aria-label={t().send} title={t().send} disabled={!ready}>
           <Icon name="send" />
         </button>
       )}

@@ -4,7 +4,7 @@ import { render, type RefObject } from "preact";
 import { useEffect, useId, useRef, useState } from "preact/hooks";
 import { locale, t } from "../i18n";
 import * as db from "../lib/db";
-import { chatFilename, chatToJson, chatToMarkdown, copyText, dataUrlToBlob, download, downloadText, embeddedFontCss } from "../lib/exportChat";
+import { chatFilename, chatToJson, chatToMarkdown, copyText, dataUrlToBlob, download, downloadText, embeddedFontCss, imagesOf } from "../lib/exportChat";
 import { useStore } from "../lib/store";
 import { enhance } from "../markdown/enhance";
 import { renderMarkdown } from "../markdown/render";
@@ -36,7 +36,7 @@ export function ExportDialog({ chatId, onClose }: { chatId: string; onClose: () 
   const title = chat?.title || t().untitled;
   const busy = status?.kind === "busy";
   const canExport = !busy && picked.length > 0;
-  const markdown = () => chatToMarkdown(title, picked, { roles: roleNames(), time: when, model: modelName });
+  const markdown = () => chatToMarkdown(title, picked, { roles: roleNames(), time: when, model: modelName, image: t().imageNote });
 
   const toggle = (id: string, on: boolean) =>
     setExcluded((prev) => {
@@ -158,7 +158,7 @@ function MessagePicker(props: { list: Message[]; excluded: Set<string>; onToggle
                 <span class="export-item-role">
                   {names[m.role]} <span class="muted">· {when(m.createdAt)}</span>
                 </span>
-                <span class="export-item-preview">{preview(m.content)}</span>
+                <span class="export-item-preview">{preview(`${m.images?.length ? `${t().imageNote} ` : ""}${m.content}`)}</span>
               </span>
             </label>
           </li>
@@ -184,7 +184,7 @@ function useExportableMessages(chatId: string): Message[] | null | Error {
     // The open chat's messages are in memory and newest; others come from the database.
     const load = currentId.get() === chatId ? Promise.resolve(openMessages.get()) : db.messagesOf<Message>(chatId);
     load.then(
-      (all) => live && setList([...all].sort((a, b) => a.seq - b.seq).filter((m) => m.content.trim())),
+      (all) => live && setList([...all].sort((a, b) => a.seq - b.seq).filter((m) => m.content.trim() || m.images?.length)),
       (e: unknown) => live && setList(e instanceof Error ? e : new Error(String(e))),
     );
     return () => void (live = false);
@@ -253,6 +253,7 @@ interface CardMessage {
   role: Role;
   meta: string;
   html: string;
+  images?: string[];
 }
 
 function ShareCard({ title, subtitle, items }: { title: string; subtitle: string; items: CardMessage[] }) {
@@ -270,8 +271,15 @@ function ShareCard({ title, subtitle, items }: { title: string; subtitle: string
             {names[m.role]}
             {m.meta && <span class="share-msg-meta"> · {m.meta}</span>}
           </div>
+          {m.images && (
+            <div class="message-images">
+              {m.images.map((src, i) => (
+                <img key={i} src={src} alt="" />
+              ))}
+            </div>
+          )}
           {/* renderMarkdown's output is sanitized, as in <Markdown>. */}
-          <div class="share-msg-bubble markdown" dangerouslySetInnerHTML={{ __html: m.html }} />
+          {m.html && <div class="share-msg-bubble markdown" dangerouslySetInnerHTML={{ __html: m.html }} />}
         </article>
       ))}
     </div>
@@ -297,7 +305,7 @@ async function chatImage(title: string, picked: Message[]): Promise<Blob> {
   const models = [...new Set(picked.filter((m) => m.model).map((m) => modelName(m.model!)))];
   const last = picked[picked.length - 1]?.createdAt ?? Date.now();
   const date = new Date(last).toLocaleDateString(locale.get(), { year: "numeric", month: "long", day: "numeric" });
-  const items = picked.map((m) => ({ id: m.id, role: m.role, meta: m.model ? modelName(m.model) : "", html: renderMarkdown(m.content) }));
+  const items = picked.map((m) => ({ id: m.id, role: m.role, meta: m.model ? modelName(m.model) : "", html: renderMarkdown(m.content), images: imagesOf(m.images) }));
 
   const host = document.createElement("div");
   host.className = "share-card-host";

@@ -1,7 +1,8 @@
 import { Component } from "preact";
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { t } from "../i18n";
 import { copyText } from "../lib/clipboard";
+import { answerText, splitThink } from "../lib/think";
 import { useStore } from "../lib/store";
 import { live } from "../state/chats";
 import { deleteMessage, edit, retry, stop } from "../state/conversation";
@@ -13,10 +14,52 @@ import { Icon } from "./icons";
 import { Markdown } from "./Markdown";
 
 /** The growing text of the answer being written; only this re-renders per frame. */
-function LiveText({ id, fallback }: { id: string; fallback: string }) {
+function LiveText({ message }: { message: Message }) {
   const current = useStore(live);
-  const text = current?.id === id ? current.content : fallback;
-  return text ? <Markdown text={text} streaming /> : <p class="muted typing">{t().thinking}</p>;
+  return <Answer {...(current?.id === message.id ? current : message)} streaming />;
+}
+
+type AnswerProps = { content: string; reasoning?: string; reasoningMs?: number; streaming?: boolean };
+
+/** An answer, with its reasoning (reasoning_content, or a <think> block opening the text) folded away above it. */
+function Answer({ content, reasoning, reasoningMs, streaming = false }: AnswerProps) {
+  const split = splitThink(content, streaming, reasoning);
+  const thought = split.reasoning;
+  const thinking = streaming && !split.content.trim();
+  return (
+    <>
+      {thought && (
+        // Open while it streams; closed once the answer begins (unless the reader opens it).
+        <details class="reasoning" open={thinking}>
+          <summary>{thinking ? t().thinking : reasoningMs ? t().thoughtFor(Math.max(1, Math.round(reasoningMs / 1000))) : t().thought}</summary>
+          <Markdown text={thought} streaming={thinking} />
+        </details>
+      )}
+      {split.content ? <Markdown text={split.content} streaming={streaming} /> : thinking && !thought && <p class="muted typing">{t().thinking}</p>}
+    </>
+  );
+}
+
+/** A question's images; one opens at full size over the page. */
+function Images({ images }: { images: string[] }) {
+  const [open, setOpen] = useState(-1);
+  const viewer = useRef<HTMLDialogElement>(null);
+  useEffect(() => void (open >= 0 && viewer.current?.showModal()), [open]);
+  const shown = images.filter((src) => src.startsWith("data:image/"));
+  return (
+    <div class="message-images">
+      {shown.map((src, i) => (
+        <button key={i} type="button" class="thumb" onClick={() => setOpen(i)}>
+          <img src={src} alt={t().attachedImage(i + 1)} loading="lazy" />
+        </button>
+      ))}
+      {open >= 0 && (
+        <dialog ref={viewer} class="image-viewer" aria-label={t().attachedImage(open + 1)} onClose={() => setOpen(-1)} onClick={() => viewer.current?.close()}>
+          <img src={shown[open]} alt={t().attachedImage(open + 1)} />
+        </dialog>
+      )}
+    </div>
+  );
 }
 
 async function copy(text: string) {
@@ -57,11 +100,18 @@ function MessageView({ message }: { message: Message }) {
               </button>
             </div>
           </div>
-        ) : isLive ? (
-          <LiveText id={message.id} fallback={message.content} />
-        ) : message.content ? (
-          <Markdown text={message.content} />
-        ) : null}
+        ) : (
+          <>
+            {message.images?.length ? <Images images={message.images} /> : null}
+            {isLive ? (
+              <LiveText message={message} />
+            ) : isUser ? (
+              message.content && <Markdown text={message.content} />
+            ) : (
+              (message.content || message.reasoning) && <Answer content={message.content} reasoning={message.reasoning} reasoningMs={message.reasoningMs} />
+            )}
+          </>
+        )}
         {message.status === "stopped" && <p class="muted status-note">{t().stopped}</p>}
         {message.status === "interrupted" && <p class="muted status-note">{t().interrupted}</p>}
         {message.status === "error" && message.error && <ErrorNotice error={message.error} />}
@@ -76,7 +126,7 @@ function MessageView({ message }: { message: Message }) {
           </button>
         ) : (
           <>
-            <button type="button" class="icon-button" aria-label={t().copy} title={t().copy} onClick={() => copy(message.content)}>
+            <button type="button" class="icon-button" aria-label={t().copy} title={t().copy} onClick={() => copy(isUser ? message.content : answerText(message.content))}>
               <Icon name="copy" size={15} />
             </button>
             <button type="button" class="icon-button" aria-label={t().retry} title={t().retry} onClick={() => void retry(message.id)}>

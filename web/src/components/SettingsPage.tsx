@@ -7,6 +7,7 @@ import { useStore } from "../lib/store";
 import { effectiveModel, serverConfig } from "../state/serverConfig";
 import { resetSettings, SEND_KEYS, settings, updateSettings, type Settings } from "../state/settings";
 import { focusField, go } from "../state/ui";
+import { AboutSection } from "./AboutSection";
 import { BackupSection } from "./BackupSection";
 import { Icon } from "./icons";
 import { LanguageOptions, ModelOptions } from "./Options";
@@ -94,10 +95,10 @@ export function SettingsPage() {
         </button>
         <div class="chat-heading">
           <h1>{m.settings}</h1>
-          {config.version && <p class="muted">{m.version(config.version)}</p>}
         </div>
       </header>
       <div class="settings-body">
+        <AboutSection />
         <section>
           <h2>{m.settingsAccess}</h2>
           {config.needCode && <p class="muted">{m.serverNeedsCode}</p>}

@@ -17,6 +17,7 @@ const paths = {
   download: "M12 3v12M7 10l5 5 5-5M4 21h16",
   sliders: "M4 6h10M18 6h2M4 12h4M12 12h8M4 18h12M20 18h0M14 4v4M8 10v4M16 16v4",
   masks: "M4 5h16v6a8 8 0 0 1-16 0zM9 10h.01M15 10h.01M9 14a4 4 0 0 0 6 0",
+  image: "M3 5h18v14H3zM9 11a2 2 0 1 0 0-4 2 2 0 0 0 0 4zM21 15l-5-5L5 19",
 } as const;
 
 export type IconName = keyof typeof paths;

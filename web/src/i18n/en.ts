@@ -1,8 +1,12 @@
 // English texts. zh-CN.ts must have exactly these keys (a test checks).
+import { aboutEn } from "./about.en";
 import { exportEn } from "./export.en";
+import { mediaEn } from "./media.en";
 // A function value takes parameters; everything else is plain text.
 const en = {
+  ...aboutEn,
   ...exportEn,
+  ...mediaEn,
   appName: "chatnext",
   newChat: "New chat",
   untitled: "New conversation",

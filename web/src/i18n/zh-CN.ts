@@ -1,9 +1,13 @@
 // 简体中文。与 en.ts 的键完全一致（有测试检查）。
 import type { Messages } from "./en";
+import { aboutZhCN } from "./about.zh-CN";
 import { exportZhCN } from "./export.zh-CN";
+import { mediaZhCN } from "./media.zh-CN";
 
 const zhCN: Messages = {
+  ...aboutZhCN,
   ...exportZhCN,
+  ...mediaZhCN,
   appName: "chatnext",
   newChat: "新的聊天",
   untitled: "新的对话",

@@ -83,9 +83,18 @@ export async function errorFromResponse(res: Response): Promise<ChatError> {
   return classify(res.status, body, Number.isFinite(retry) && retry > 0 ? retry : undefined);
 }
 
+export type ContentPart = { type: "text"; text: string } | { type: "image_url"; image_url: { url: string } };
+
 export interface ChatMessage {
   role: "system" | "user" | "assistant";
-  content: string;
+  content: string | ContentPart[];
+}
+
+/** A question's content: plain text, or OpenAI content parts when it carries images (data URLs). */
+export function userContent(text: string, images?: string[]): string | ContentPart[] {
+  if (!images?.length) return text;
+  const parts: ContentPart[] = text ? [{ type: "text", text }] : [];
+  return [...parts, ...images.map((url): ContentPart => ({ type: "image_url", image_url: { url } }))];
 }
 
 export interface RequestOptions {

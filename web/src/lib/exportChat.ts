@@ -37,6 +37,7 @@ export interface MarkdownOptions {
   roles: Record<Role, string>; // localized "You", "Assistant", "System"
   time: (ms: number) => string;
   model?: (id: string) => string; // display name of a model id
+  image?: string; // localized "[image]", noted where a question had images
 }
 
 type Fence = { char: string; len: number };
@@ -64,7 +65,9 @@ export function chatToMarkdown(title: string, messages: Message[], opts: Markdow
   const blocks = messages.map((m) => {
     const meta = [`**${opts.roles[m.role] ?? m.role}**`, opts.time(m.createdAt)];
     if (m.model) meta.push(oneLine(opts.model ? opts.model(m.model) : m.model));
-    return `${meta.join(" · ")}\n\n${closeOpenFence(m.content.replace(/\s+$/, ""))}`;
+    const images = m.images?.length ? Array(m.images.length).fill(opts.image ?? "[image]").join(" ") : "";
+    const text = [images, closeOpenFence(m.content.replace(/\s+$/, ""))].filter(Boolean).join("\n\n");
+    return `${meta.join(" · ")}\n\n${text}`;
   });
   return `# ${oneLine(title)}\n\n${blocks.join("\n\n---\n\n")}\n`;
 }
@@ -76,7 +79,7 @@ export interface ChatExport {
   app: "chatnext";
   kind: "chat";
   chat: { title: string; createdAt: number; mask?: Chat["mask"]; context?: ContextMessage[] };
-  messages: { role: Role; content: string; createdAt: number; model?: string; usage?: Usage }[];
+  messages: { role: Role; content: string; createdAt: number; model?: string; usage?: Usage; images?: string[]; reasoning?: string }[];
 }
 
 export function chatToJson(chat: Pick<Chat, "title" | "createdAt" | "mask" | "context">, messages: Message[]): ChatExport {
@@ -95,6 +98,8 @@ export function chatToJson(chat: Pick<Chat, "title" | "createdAt" | "mask" | "co
       createdAt: m.createdAt,
       ...(m.model ? { model: m.model } : {}),
       ...(m.usage ? { usage: m.usage } : {}),
+      ...(m.images?.length ? { images: m.images } : {}),
+      ...(m.reasoning ? { reasoning: m.reasoning } : {}),
     })),
   };
 }
@@ -143,7 +148,16 @@ function cleanMessage(m: Raw): Message {
     status,
     error: status === "error" && isObj(m.error) ? (m.error as Message["error"]) : undefined,
     usage: isObj(m.usage) ? (m.usage as Usage) : undefined,
+    images: imagesOf(m.images),
+    reasoning: typeof m.reasoning === "string" && m.reasoning ? m.reasoning : undefined,
+    reasoningMs: typeof m.reasoningMs === "number" && m.reasoningMs >= 0 ? m.reasoningMs : undefined,
   };
+}
+
+/** Only image data URLs: a backup is a file from anywhere, and these become <img> sources. */
+export function imagesOf(v: unknown): string[] | undefined {
+  const list = Array.isArray(v) ? v.filter((x): x is string => typeof x === "string" && /^data:image\/[\w.+-]+;base64,/.test(x)) : [];
+  return list.length ? list : undefined;
 }
 
 function cleanMask(m: Raw, now: number): Mask {

@@ -22,6 +22,8 @@
 // it has, which is within 2% of o200k on every fixture. Until then, and always
 // for cl100k, the per-character costs are used.
 
+import type { ContentPart } from "./api";
+
 export type Encoding = "o200k" | "cl100k";
 
 // What a text is made of: one counter per kind of piece.
@@ -240,13 +242,20 @@ function chineseTokens(text: string, start: number, run: string, zh: ChineseTabl
  * as OpenAI documents for its chat format.
  */
 export function estimateMessagesTokens(
-  messages: { role: string; content: string }[],
+  messages: { role: string; content: string | ContentPart[] }[],
   encoding: Encoding = "o200k",
 ): number {
   let sum = 3;
-  for (const m of messages) sum += 3 + estimateTokens(m.role, encoding) + estimateTokens(m.content, encoding);
+  for (const m of messages) {
+    sum += 3 + estimateTokens(m.role, encoding);
+    const parts = typeof m.content === "string" ? [{ type: "text" as const, text: m.content }] : m.content;
+    for (const p of parts) sum += p.type === "text" ? estimateTokens(p.text, encoding) : IMAGE_TOKENS;
+  }
   return sum;
 }
+
+/** An image, counted as one fixed amount: OpenAI's charge for a 1024 px square in high detail. */
+export const IMAGE_TOKENS = 765;
 
 // Prices live in their own small module: the chat header needs them on the
 // first screen, the estimator only after an answer.

@@ -10,8 +10,8 @@ import type { Chat, Mask, Message } from "./types";
 export const chats = new Store<Chat[]>([]); // newest first
 export const currentId = new Store<string | null>(null);
 export const messages = new Store<Message[]>([]); // of the current chat
-/** The answer being written: its id and text so far, redrawn once per frame. */
-export const live = new Store<{ id: string; content: string } | null>(null);
+/** The answer being written: its id and text so far (and reasoning, and how long that took), redrawn once per frame. */
+export const live = new Store<{ id: string; content: string; reasoning?: string; reasoningMs?: number } | null>(null);
 
 const byNewest = (a: Chat, b: Chat) => b.updatedAt - a.updatedAt;
 

@@ -1,12 +1,13 @@
 // Asking, streaming, stopping, retrying, editing: the conversation's verbs.
-import { authHeader, chatBody, chatUrl, classify, errorFromResponse, fillTemplate, type ChatError, type ChatMessage } from "../lib/api";
+import { authHeader, chatBody, chatUrl, classify, errorFromResponse, fillTemplate, userContent, type ChatError, type ChatMessage } from "../lib/api";
 import * as db from "../lib/db";
 import { chatDeltas, StreamError } from "../lib/sse";
 import { Store } from "../lib/store";
+import { splitThink } from "../lib/think";
 import { locale } from "../i18n";
 import { appendMessages, chats, currentChat, live, messages, newChat, removeMessages, saveMessage } from "./chats";
 import { requestMessages } from "./history";
-import { effectiveModel, serverConfig } from "./serverConfig";
+import { effectiveModel, isVisionModel, serverConfig } from "./serverConfig";
 import { settings, type Settings } from "./settings";
 import type { Chat, Message } from "./types";
 
@@ -43,15 +44,24 @@ async function answer(chat: Chat, context: ChatMessage[]): Promise<void> {
   const [draft] = appendMessages(chat, [{ role: "assistant", content: "", createdAt: Date.now(), status: "streaming", model }]);
   const controller = new AbortController();
   let content = "";
+  // Reasoning: reasoning_content deltas, or a <think> block opening the content.
+  let reasoning = "";
+  let thinkFrom = 0; // first token
+  let answerFrom = 0; // first token of the answer itself
   let frame = 0;
   let saveTimer: ReturnType<typeof setTimeout> | undefined;
   const persist = () => {
     saveTimer = undefined;
-    void db.put("messages", { ...draft, content });
+    void db.put("messages", { ...draft, content, ...(reasoning ? { reasoning } : {}) });
   };
   const draw = () => {
     frame = 0;
-    live.set({ id: draft.id, content });
+    live.set({ id: draft.id, content, reasoning, reasoningMs: answerFrom && answerFrom - thinkFrom });
+  };
+  /** The answer without its reasoning, which is kept apart (and never sent back). */
+  const parts = (): Pick<Message, "content" | "reasoning" | "reasoningMs"> => {
+    const split = splitThink(content, false, reasoning);
+    return split.reasoning ? { content: split.content, reasoning: split.reasoning, reasoningMs: (answerFrom || Date.now()) - thinkFrom } : { content };
   };
   running.set(draft.id, { controller, persist });
   streaming.set(running.size);
@@ -67,8 +77,11 @@ async function answer(chat: Chat, context: ChatMessage[]): Promise<void> {
     if (!res.ok || !res.body) throw await errorFromResponse(res);
     let usage: Message["usage"];
     for await (const delta of chatDeltas(res.body)) {
-      if (delta.content) {
+      if (delta.content || delta.reasoning) {
+        thinkFrom ||= Date.now();
         content += delta.content;
+        reasoning += delta.reasoning;
+        if (!answerFrom && delta.content && splitThink(content, true).content.trim()) answerFrom = Date.now();
         // Redraw at most once a frame and save at most every 300 ms: a long
         // answer must not make the page or the database work per token.
         frame ||= requestAnimationFrame(draw);
@@ -80,16 +93,16 @@ async function answer(chat: Chat, context: ChatMessage[]): Promise<void> {
     // for Chinese its token table) loads on first use, not with the page.
     if (!usage) {
       const tokens = await import("../lib/tokens");
-      if ([content, ...context.map((m) => m.content)].some((t) => /\p{Script=Han}/u.test(t))) {
+      if (/\p{Script=Han}/u.test(reasoning + content + JSON.stringify(context))) {
         await tokens.loadChineseTable().catch(() => undefined);
       }
-      usage = { prompt_tokens: tokens.estimateMessagesTokens(context), completion_tokens: tokens.estimateTokens(content), estimated: true };
+      usage = { prompt_tokens: tokens.estimateMessagesTokens(context), completion_tokens: tokens.estimateTokens(reasoning + content), estimated: true };
     }
-    final = { ...draft, content, status: "done", usage };
+    final = { ...draft, ...parts(), status: "done", usage };
   } catch (e) {
     final = controller.signal.aborted
-      ? { ...draft, content, status: "stopped" }
-      : { ...draft, content, status: "error", error: toChatError(e) };
+      ? { ...draft, ...parts(), status: "stopped" }
+      : { ...draft, ...parts(), status: "error", error: toChatError(e) };
   } finally {
     cancelAnimationFrame(frame);
     clearTimeout(saveTimer);
@@ -110,18 +123,26 @@ async function afterAnswer(chatId: string, model: string): Promise<void> {
   await maybeSummarize(chatId, model);
 }
 
-function question(chat: Chat, text: string): ChatMessage {
+/** The question as sent (through the input template), and whether images go with it and the history. */
+function question(chat: Chat, text: string, images?: string[]): [ChatMessage, boolean] {
   const s = chatSettings(chat);
-  const vars = { model: effectiveModel(s.model, serverConfig.get()), lang: locale.get(), time: new Date().toLocaleString() };
-  return { role: "user", content: fillTemplate(s.inputTemplate, text, vars) };
+  const model = effectiveModel(s.model, serverConfig.get());
+  const vision = isVisionModel(model, serverConfig.get());
+  const vars = { model, lang: locale.get(), time: new Date().toLocaleString() };
+  return [{ role: "user", content: userContent(fillTemplate(s.inputTemplate, text, vars), vision ? images : undefined) }, vision];
 }
 
-export async function send(text: string): Promise<void> {
+function ask(chat: Chat, prior: Message[], q: Message | { content: string; images?: string[] }): Promise<void> {
+  const [message, vision] = question(chat, q.content, q.images);
+  return answer(chat, requestMessages(chat, prior, chatSettings(chat).historyCount, message, vision));
+}
+
+/** Ask a question, with images (data URLs) for a vision model. */
+export async function send(text: string, images?: string[]): Promise<void> {
   const chat = currentChat() ?? newChat();
   const prior = messages.get();
-  appendMessages(chat, [{ role: "user", content: text, createdAt: Date.now(), status: "done" }]);
-  const fresh = chats.get().find((c) => c.id === chat.id)!;
-  await answer(fresh, requestMessages(fresh, prior, chatSettings(fresh).historyCount, question(fresh, text)));
+  appendMessages(chat, [{ role: "user", content: text, ...(images?.length ? { images } : {}), createdAt: Date.now(), status: "done" }]);
+  await ask(chats.get().find((c) => c.id === chat.id)!, prior, { content: text, images });
 }
 
 export function stop(id: string): void {
@@ -144,7 +165,7 @@ export async function retry(id: string): Promise<void> {
   for (const m of list.slice(q + 1)) stop(m.id);
   removeMessages(chat.id, list.slice(q + 1).map((m) => m.id));
   const fresh = chats.get().find((c) => c.id === chat.id)!;
-  await answer(fresh, requestMessages(fresh, list.slice(0, q), chatSettings(fresh).historyCount, question(fresh, list[q].content)));
+  await ask(fresh, list.slice(0, q), list[q]);
 }
 
 /** Change a message; a changed question is asked again from there. */

@@ -1,17 +1,20 @@
 // Which messages a request carries, as pure functions (tested without a DOM).
-import type { ChatMessage } from "../lib/api";
+import { userContent, type ChatMessage } from "../lib/api";
+import { answerText } from "../lib/think";
 import type { Chat, Message } from "./types";
 
 /**
  * The messages sent with a new question: nothing above the clear-context
  * divider, no failed or empty answers, and only the last `count` of the rest.
  */
-export function contextFor(messages: Message[], clearIndex: number, count: number): ChatMessage[] {
-  const usable = messages.filter(
-    (m) => m.seq >= clearIndex && m.content.trim() !== "" && (m.role === "user" || m.status !== "error"),
-  );
-  const recent = count > 0 ? usable.slice(-count) : [];
-  return recent.map((m) => ({ role: m.role, content: m.content }));
+export function contextFor(messages: Message[], clearIndex: number, count: number, images = true): ChatMessage[] {
+  const usable = messages
+    .filter((m) => m.seq >= clearIndex && (m.role === "user" || m.status !== "error"))
+    // Answers go back without their reasoning; questions with their images,
+    // unless the model cannot see them.
+    .map((m): ChatMessage => ({ role: m.role, content: m.role === "assistant" ? answerText(m.content) : userContent(m.content, images ? m.images : undefined) }))
+    .filter((m) => (typeof m.content === "string" ? m.content.trim() !== "" : m.content.length > 0));
+  return count > 0 ? usable.slice(-count) : [];
 }
 
 /**
@@ -19,13 +22,13 @@ export function contextFor(messages: Message[], clearIndex: number, count: numbe
  * context (from its mask), the memory prompt when it covers messages after
  * the divider, the recent messages, then the question.
  */
-export function requestMessages(chat: Chat, prior: Message[], count: number, question: ChatMessage): ChatMessage[] {
+export function requestMessages(chat: Chat, prior: Message[], count: number, question: ChatMessage, images = true): ChatMessage[] {
   const out: ChatMessage[] = (chat.context ?? []).filter((m) => m.content.trim()).map((m) => ({ role: m.role, content: m.content }));
   const memory = chat.memory;
   if (memory?.enabled && memory.prompt.trim() && memory.upTo > chat.clearIndex) {
     out.push({ role: "system", content: `${MEMORY_PREFIX}${memory.prompt}` });
   }
-  return [...out, ...contextFor(prior, chat.clearIndex, count), question];
+  return [...out, ...contextFor(prior, chat.clearIndex, count, images), question];
 }
 
 export const MEMORY_PREFIX = "This is a summary of the chat history as a recap: ";

@@ -5,6 +5,8 @@ export interface ModelInfo {
   name: string;
   displayName: string;
   provider: string;
+  providerName?: string; // "Anthropic"; older servers send only the id
+  vision?: boolean; // the server knows whether the model takes images
 }
 
 export interface ServerConfig {
@@ -15,6 +17,8 @@ export interface ServerConfig {
   defaultModel: string;
   defaultInputTemplate: string;
   models: ModelInfo[];
+  visionModels?: string[]; // VISION_MODELS: more models that take images
+  balanceQuery?: boolean; // ENABLE_BALANCE_QUERY (NextChat sends it as hideBalanceQuery)
   version: string;
 }
 
@@ -26,6 +30,7 @@ export const serverConfig = new Store<ServerConfig>({
   defaultModel: "",
   defaultInputTemplate: "{{input}}",
   models: [],
+  visionModels: [],
   version: "",
 });
 
@@ -42,6 +47,11 @@ export async function loadServerConfig(): Promise<void> {
       defaultModel: c.defaultModel || "",
       defaultInputTemplate: c.defaultInputTemplate || "{{input}}",
       models: Array.isArray(c.models) ? c.models : [],
+      visionModels: String(c.visionModels || "")
+        .split(",")
+        .map((x) => x.trim())
+        .filter(Boolean),
+      balanceQuery: c.hideBalanceQuery === false,
       version: c.version || "",
     });
   } catch {
@@ -64,4 +74,15 @@ export function effectiveModel(chosen: string, config: ServerConfig): string {
 export function modelLabel(id: string, config: ServerConfig): string {
   const m = config.models.find((x) => modelId(x) === id);
   return m ? m.displayName || m.name : id;
+}
+
+const VISION = /vision|gpt-4o|gpt-4\.1|gpt-5|o3|o4|claude|gemini|vl|glm-4v|grok-4|qwen-vl/i;
+
+/** Whether a model takes images: the server's word, else a guess from its name or VISION_MODELS. */
+export function isVisionModel(id: string, config: Pick<ServerConfig, "models" | "visionModels">): boolean {
+  const m = config.models.find((x) => modelId(x) === id);
+  if (typeof m?.vision === "boolean") return m.vision;
+  const name = m?.name ?? id.split("@")[0];
+  const listed = config.visionModels ?? [];
+  return VISION.test(name) || listed.includes(name) || listed.includes(id);
 }

@@ -20,6 +20,9 @@ export interface Message {
   status: MessageStatus;
   error?: ChatError;
   usage?: Usage;
+  images?: string[]; // data: URLs of images sent with a question
+  reasoning?: string; // an answer's thinking, shown apart and never sent back
+  reasoningMs?: number; // how long the thinking took
 }
 
 /** Model settings a mask or a chat may override; unset fields follow the global settings. */

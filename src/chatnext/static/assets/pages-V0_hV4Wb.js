@@ -1,1 +1,0 @@
-import{u as o,k as i,S as a,O as r}from"./index-D_uK175G.js";function t({models:n}){return o(a,{children:n.map(e=>o("option",{value:i(e),children:[e.displayName||e.name,e.provider!=="openai"?` (${e.provider})`:""]},i(e)))})}function d(){return o(a,{children:Object.keys(r).map(n=>o("option",{value:n,children:r[n]},n))})}export{d as L,t as M};
