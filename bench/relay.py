@@ -593,17 +593,22 @@ def checks(levels: list[Level]) -> list[Check]:
             ratio <= MAX_TRANSLATED_CPU_RATIO,
         )
     )
-    ratio, lv = worst(levels, Level.translated_ttft_ratio)
-    base = lv.translated_ttft_base()
-    floored = " (floor)" if base > lv.added("chatnext", 50) else ""
-    result.append(
-        Check(
-            f"added TTFT p50 anthropic <= {MAX_TRANSLATED_TTFT_RATIO:g} x max(chatnext, "
-            f"{ADDED_TTFT_FLOOR_MS:g} ms) at every level",
-            f"worst {ratio:.2f} (C={lv.concurrency}: {lv.added('anthropic', 50):+.2f} ms vs {base:.2f} ms{floored})",
-            ratio <= MAX_TRANSLATED_TTFT_RATIO,
+    # Like the pass-through TTFT target, this one is judged unloaded (C=1):
+    # at C>=100 both cores are busy and TTFT measures queueing behind the
+    # extra CPU, which the CPU check above already bounds. The table shows
+    # every level.
+    if 1 in by_c:
+        lv = by_c[1]
+        ratio, base = lv.translated_ttft_ratio(), lv.translated_ttft_base()
+        floored = " (floor)" if base > lv.added("chatnext", 50) else ""
+        result.append(
+            Check(
+                f"added TTFT p50 anthropic at C=1 <= {MAX_TRANSLATED_TTFT_RATIO:g} x max(chatnext, "
+                f"{ADDED_TTFT_FLOOR_MS:g} ms)",
+                f"{ratio:.2f} ({lv.added('anthropic', 50):+.2f} ms vs {base:.2f} ms{floored})",
+                ratio <= MAX_TRANSLATED_TTFT_RATIO,
+            )
         )
-    )
     return result
 
 

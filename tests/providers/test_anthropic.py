@@ -21,6 +21,7 @@ from chatnext.providers.anthropic import (
     refusal,
     request_body,
     response_body,
+    text_literal,
 )
 from tests.fake_anthropic import CREDIT_MESSAGE, MODELS
 from tests.fake_upstream import REPLY, FakeUpstream, Reply
@@ -754,3 +755,40 @@ def test_fake_model_list(upstream: FakeUpstream) -> None:
     # OpenAI's clients still get OpenAI's list from the same path.
     openai = httpx.get(f"{upstream.url}/v1/models", headers={"Authorization": "Bearer sk-good"})
     assert "gpt-4o" in [m["id"] for m in openai.json()["data"]]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["plain", 'quote " and }} braces', "back\\slash \\u00e9 \n newline", "中文 🙂", "\u2028 line separator"],
+)
+def test_the_text_fast_path_says_what_the_general_path_says(text: str) -> None:
+    compact = json.dumps(
+        {"type": "content_block_delta", "index": 3, "delta": {"type": "text_delta", "text": text}},
+        separators=(",", ":"),
+        ensure_ascii=False,
+    ).encode()
+    spaced = json.dumps(
+        {"type": "content_block_delta", "index": 3, "delta": {"type": "text_delta", "text": text}}
+    ).encode()
+    assert text_literal(compact) is not None and text_literal(spaced) is None
+    fast, slow = StreamTranslator("m", False), StreamTranslator("m", False)
+    for translator in (fast, slow):
+        translator.feed(HEAD)
+    fast_out = fast.feed(b"event: content_block_delta\ndata: " + compact + b"\n\n")
+    slow_out = slow.feed(b"event: content_block_delta\ndata: " + spaced + b"\n\n")
+    assert json.loads(fast_out[6:]) == json.loads(slow_out[6:])
+    assert json.loads(fast_out[6:])["choices"][0]["delta"] == {"content": text}
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"a","extra":"b"}}',
+        b'{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":""}}',
+        b'{"type":"content_block_delta","index":x,"delta":{"type":"text_delta","text":"a"}}',
+        b'{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"bad \\q escape"}}',
+        b'{"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"a"}}',
+    ],
+)
+def test_anything_unusual_takes_the_general_path(raw: bytes) -> None:
+    assert text_literal(raw) is None

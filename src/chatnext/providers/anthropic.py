@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import time
 from typing import Any
 from urllib.parse import unquote_to_bytes
@@ -245,6 +246,25 @@ def _prompt_tokens(usage: dict[str, Any]) -> int | None:
     return sum(_count(usage.get(key)) for key in keys)
 
 
+# Text deltas are nearly every event of an answer. In Anthropic's compact
+# form their text is a JSON string literal that can go out as it came,
+# without a parse and a re-encode; anything else takes the general path.
+_TEXT_HEAD = b'{"type":"content_block_delta","index":'
+_TEXT_DELTA = b',"delta":{"type":"text_delta","text":'
+_JSON_STRING = re.compile(rb'"(?:[^"\\\x00-\x1f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))+"')
+
+
+def text_literal(raw: bytes) -> bytes | None:
+    """The text of a compact, non-empty text_delta event as a JSON literal, else None."""
+    if not (raw.startswith(_TEXT_HEAD) and raw.endswith(b"}}")):
+        return None
+    at = raw.find(_TEXT_DELTA, len(_TEXT_HEAD))
+    if at < 0 or not raw[len(_TEXT_HEAD) : at].isdigit():
+        return None
+    literal = raw[at + len(_TEXT_DELTA) : -2]
+    return literal if _JSON_STRING.fullmatch(literal) else None
+
+
 class StreamTranslator:
     """One streamed Anthropic answer as OpenAI chat.completion.chunk events."""
 
@@ -263,7 +283,8 @@ class StreamTranslator:
             return b""
         out = []
         for name, raw in self._parser.feed(data):
-            out.append(self._event(name, raw))
+            literal = text_literal(raw)
+            out.append(self._writer.content_literal(literal) if literal else self._event(name, raw))
             if self._outcome is not None:
                 break
         return b"".join(out)

@@ -98,6 +98,10 @@ class ChunkWriter:
             delta["reasoning_content"] = reasoning
         return self._event([{"index": 0, "delta": delta, "finish_reason": None}])
 
+    def content_literal(self, literal: bytes) -> bytes:
+        """A text delta whose text is already a JSON string literal (checked by the caller)."""
+        return self._content_head + literal + self._content_tail
+
     def finish(self, reason: str) -> bytes:
         return self._event([{"index": 0, "delta": {}, "finish_reason": reason}])
 
