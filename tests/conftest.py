@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
+import subprocess
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -45,6 +48,8 @@ def start_server(env: dict[str, str]) -> Server:
     if "UPDATE_CHECK_URL" not in env:
         # Tests reach 127.0.0.1 only; the default release feed is on the internet.
         env = {"DISABLE_UPDATE_CHECK": "1", **env}
+    # Each server keeps its store and generated secret apart from the others'.
+    env = {"DATA_DIR": tempfile.mkdtemp(prefix="chatnext-test-"), **env}
     app = create_app(load_settings(env, env_file=NO_ENV_FILE))
     port = free_port()
     config = uvicorn.Config(
@@ -59,6 +64,42 @@ def start_server(env: dict[str, str]) -> Server:
             raise RuntimeError("chatnext did not start")
         time.sleep(0.01)
     return Server(f"http://127.0.0.1:{port}", server, thread)
+
+
+@dataclass
+class RedisServer:
+    url: str
+    process: subprocess.Popen[bytes]
+
+    def flush(self) -> None:
+        subprocess.run(["redis-cli", "-u", self.url, "FLUSHALL"], check=True, capture_output=True)
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    """A real redis-server on 127.0.0.1 (`.ci/run` installs it), nothing saved to disk."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise RuntimeError("the Redis tests need redis-server: apt-get install -y redis-server")
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                raise RuntimeError("redis-server did not start") from None
+            time.sleep(0.02)
+    yield RedisServer(f"redis://127.0.0.1:{port}/0", process)
+    process.terminate()
+    process.wait(10)
 
 
 @pytest.fixture(scope="session")

@@ -120,6 +120,13 @@ def as_custom_providers(raw: str) -> tuple[tuple[str, str], ...]:
     return tuple(providers)
 
 
+def as_store_url(raw: str) -> str:
+    url = raw.strip()
+    if url and not url.startswith(("sqlite:///", "redis://", "rediss://", "unix://")):
+        raise ValueError("must be sqlite:///path/to/file.db or redis://host:port/db")
+    return url
+
+
 @dataclass(frozen=True)
 class Variable:
     name: str
@@ -205,6 +212,59 @@ VARIABLES: tuple[Variable, ...] = (
         "21600",
         "seconds between release checks (the result is cached)",
         nextchat="chatnext only",
+    ),
+    Variable(
+        "ACCESS_POLICY_FILE",
+        as_text,
+        "",
+        "TOML file of named access codes (salted hashes) with models, rate and budget limits, expiry",
+        nextchat="chatnext only",
+    ),
+    Variable(
+        "ADMIN_CODE",
+        as_text,
+        "",
+        "opens /admin (usage, lockouts, keys in cool-down); empty leaves it closed",
+        secret=True,
+        nextchat="chatnext only",
+    ),
+    Variable(
+        "SESSION_SECRET",
+        as_text,
+        "",
+        "signs session cookies; generated and kept in DATA_DIR when empty",
+        secret=True,
+        nextchat="chatnext only",
+    ),
+    Variable(
+        "DATA_DIR",
+        as_text,
+        "data",
+        "where chatnext keeps its SQLite store and generated secret (relative to the working directory)",
+        nextchat="chatnext only",
+    ),
+    Variable(
+        "STORE_URL",
+        as_store_url,
+        "",
+        "sqlite:///path/file.db (default: DATA_DIR/chatnext.db) or redis://host:6379/0 to share state between instances",
+        secret=True,
+        nextchat="chatnext only",
+    ),
+    Variable(
+        "METRICS_TOKEN",
+        as_text,
+        "",
+        "serves Prometheus /metrics to requests bearing this token; empty turns /metrics off",
+        secret=True,
+        nextchat="chatnext only",
+    ),
+    Variable(
+        "CORS_ORIGINS",
+        as_list,
+        "",
+        "origins allowed to call the API from other sites (exact, e.g. https://app.example.com); * allows any, without cookies",
+        nextchat="NextChat sends * with credentials everywhere; closed by default here",
     ),
     Variable(
         "PROXY_URL",
@@ -312,6 +372,13 @@ class Settings:
     update_check_url: str = "https://api.github.com/repos/chatnext/chatnext/releases/latest"
     disable_update_check: bool = False
     update_check_interval: float = 21600.0
+    access_policy_file: str = ""
+    admin_code: str = ""
+    session_secret: str = ""
+    data_dir: str = "data"
+    store_url: str = ""
+    metrics_token: str = ""
+    cors_origins: tuple[str, ...] = ()
     proxy_url: str = ""
     https_proxy: str = ""
     http_proxy: str = ""
