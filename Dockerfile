@@ -5,14 +5,19 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    CHATNEXT_DOCKER=1
+    CHATNEXT_DOCKER=1 \
+    DATA_DIR=/data
 
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY src ./src
-RUN pip install . \
+RUN pip install ".[redis]" \
  && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin chatnext \
+ && mkdir -p /data && chown chatnext /data \
  && rm -rf /app/src /app/build
+
+# Usage, lockouts, sessions and the generated session secret: mount a volume to keep them.
+VOLUME ["/data"]
 
 USER chatnext
 EXPOSE 3000

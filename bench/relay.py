@@ -6,11 +6,13 @@ concurrency level four ways: straight from the upstream, through chatnext,
 through the bare relay, and through chatnext to a model bound to Anthropic,
 which chatnext translates. It prints time to first token (TTFT), the relays'
 CPU per relayed chunk, errors and peak memory, and checks them against the
-targets.
+targets. With --metering it adds rows for the cost of usage metering: the
+own key and a policy code with limits, each through chatnext as it is and
+through a second chatnext whose meter is a no-op.
 
     python bench/relay.py [--concurrency 1,100,500] [--chunks 50]
                           [--requests-per-level 3000] [--blocks 3] [--gap-ms 0]
-                          [--json out.json]
+                          [--metering] [--json out.json]
 
 Linux only: CPU and memory come from /proc. See bench/README.md.
 """
@@ -47,7 +49,10 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 def chat_body(model: str) -> bytes:
     messages = [{"role": "user", "content": "Tell me about relays."}]
-    return json.dumps({"model": model, "stream": True, "messages": messages}).encode()
+    # Asking for the usage chunk as chatnext's page does: the upstream's last
+    # chunk then carries the token counts the meter reads.
+    body = {"model": model, "stream": True, "stream_options": {"include_usage": True}, "messages": messages}
+    return json.dumps(body).encode()
 
 
 CHAT_BODY = chat_body("gpt-4o-mini")
@@ -55,11 +60,33 @@ CHAT_BODY = chat_body("gpt-4o-mini")
 # Messages API and translates its events into chat.completion.chunk ones.
 ANTHROPIC_BODY = chat_body("claude-bench@anthropic")
 CLIENT_HEADERS = {"Content-Type": "application/json", "Authorization": "Bearer sk-bench"}
+# --metering: a policy code with all five limits, set far above what a run uses.
+POLICY_CODE = "bench-policy-code"
+POLICY_HEADERS = {"Content-Type": "application/json", "Authorization": f"Bearer nk-{POLICY_CODE}"}
+POLICY_LIMITS = """requests_per_minute = 100000000
+tokens_per_day = 1000000000000
+tokens_per_month = 1000000000000
+cost_per_day = 1000000000
+cost_per_month = 1000000000
+"""
 DONE = b"data: [DONE]\n\n"
 TARGETS = ("direct", "chatnext", "bare", "anthropic")
+# --metering: the own key (recorded, nothing reserved) and a policy code with
+# limits (reserved, settled, recorded), each through chatnext as it is (on)
+# and through a chatnext whose meter does nothing (off).
+METERING_PAIRS = {"own key": ("chatnext", "unmetered"), "code with limits": ("limited", "limited-off")}
+METERING_TARGETS = ("unmetered", "limited", "limited-off")
 # The server each target streams through: its CPU and memory are the relay's.
-# The anthropic row is chatnext again, doing the translating.
-RELAY = {"chatnext": "chatnext", "bare": "bare", "anthropic": "chatnext"}
+# The anthropic and limited rows are chatnext again; unmetered and limited-off
+# are the second chatnext, whose meter does nothing.
+RELAY = {
+    "chatnext": "chatnext",
+    "bare": "bare",
+    "anthropic": "chatnext",
+    "unmetered": "chatnext-unmetered",
+    "limited": "chatnext",
+    "limited-off": "chatnext-unmetered",
+}
 
 # The PASS/FAIL thresholds.
 MAX_ADDED_TTFT_MS = 2.0
@@ -71,18 +98,49 @@ MAX_TRANSLATED_TTFT_RATIO = 2.0
 # that noise pulled down to 0.2 ms would fail on noise alone: below this
 # floor the floor is used.
 ADDED_TTFT_FLOOR_MS = 0.5
+# Metering on against off, both with the policy code.
+MAX_METERING_RATIO = 1.10
+
+# The unmetered chatnext: chatnext's own CLI, with Meter.admit handing out a
+# ticket that does nothing. Everything else (auth, the relay, the routes) is
+# the code under test, so the two rows differ by the meter alone: estimates,
+# the reservation, settling and the usage records.
+UNMETERED = """
+import sys
+
+from chatnext import meter
+from chatnext.cli import main
+
+
+class Ticket:
+    provider = "openai"
+
+    def finish(self, status, usage, estimated_completion):
+        pass
+
+
+TICKET = Ticket()
+
+
+async def admit(self, caller, model_id, payload):
+    return TICKET
+
+
+meter.Meter.admit = admit
+sys.exit(main())
+"""
 
 
 # --- the fake upstream (runs in its own process: `relay.py --fake-upstream PORT`)
 
 
 def words(chunks: int) -> list[str]:
-    """The answer's text pieces: one per chunk but the role and stop chunks."""
-    return [f" word{i}" for i in range(1, chunks - 1)]
+    """The answer's text pieces: one per chunk but the role, stop and usage chunks."""
+    return [f" word{i}" for i in range(1, chunks - 2)]
 
 
 def sse_events(chunks: int) -> list[bytes]:
-    """A chat completion as OpenAI streams it: a role chunk, words, a stop chunk, [DONE]."""
+    """A chat completion as OpenAI streams it with include_usage: a role chunk, words, stop, usage, [DONE]."""
 
     def event(delta: dict[str, str], finish: str | None = None) -> bytes:
         chunk = {
@@ -95,7 +153,17 @@ def sse_events(chunks: int) -> list[bytes]:
         return b"data: " + json.dumps(chunk, separators=(",", ":")).encode() + b"\n\n"
 
     content = [event({"content": word}) for word in words(chunks)]
-    return [event({"role": "assistant", "content": ""}), *content, event({}, "stop"), DONE]
+    counts = {"prompt_tokens": 13, "completion_tokens": len(content), "total_tokens": 13 + len(content)}
+    usage = {
+        "id": "chatcmpl-BenchRelay0123456789abcdef",
+        "object": "chat.completion.chunk",
+        "created": 1764201600,
+        "model": "gpt-4o-mini",
+        "choices": [],
+        "usage": counts,
+    }
+    last = b"data: " + json.dumps(usage, separators=(",", ":")).encode() + b"\n\n"
+    return [event({"role": "assistant", "content": ""}), *content, event({}, "stop"), last, DONE]
 
 
 def anthropic_events(chunks: int) -> list[list[bytes]]:
@@ -103,8 +171,9 @@ def anthropic_events(chunks: int) -> list[list[bytes]]:
 
     Grouped as the OpenAI stream's events, one group each, so that the pause
     after each group paces both streams alike: the opening group stands for
-    the role chunk, each delta for a word, content_block_stop with
-    message_delta for the stop chunk, and message_stop for [DONE].
+    the role chunk, each delta for a word, content_block_stop for the stop
+    chunk, message_delta (with the output count) for the usage chunk, and
+    message_stop for [DONE].
     """
 
     def event(name: str, data: dict[str, object]) -> bytes:
@@ -129,14 +198,14 @@ def anthropic_events(chunks: int) -> list[list[bytes]]:
         event("ping", {}),
     ]
     deltas = [[event("content_block_delta", {"index": 0, "delta": {"type": "text_delta", "text": t}})] for t in text]
-    stop = [
-        event("content_block_stop", {"index": 0}),
+    stop = [event("content_block_stop", {"index": 0})]
+    counted = [
         event(
             "message_delta",
             {"delta": {"stop_reason": "end_turn", "stop_sequence": None}, "usage": {"output_tokens": len(text)}},
-        ),
+        )
     ]
-    return [start, *deltas, stop, [event("message_stop", {})]]
+    return [start, *deltas, stop, counted, [event("message_stop", {})]]
 
 
 def serve_fake_upstream(port: int, chunks: int, gap_ms: float) -> None:
@@ -306,8 +375,8 @@ def chatnext_command() -> str:
 
 
 @contextlib.contextmanager
-def servers(chunks: int, gap_ms: float) -> Iterator[dict[str, Server]]:
-    """Upstream, chatnext and the bare relay, stopped however the run ends."""
+def servers(chunks: int, gap_ms: float, metering: bool = False) -> Iterator[dict[str, Server]]:
+    """Upstream, chatnext and the bare relay (and the unmetered chatnext), stopped however the run ends."""
     started: list[Server] = []
     with tempfile.TemporaryDirectory(prefix="chatnext-bench-") as tmp:
         logs = Path(tmp)
@@ -327,9 +396,36 @@ def servers(chunks: int, gap_ms: float) -> Iterator[dict[str, Server]]:
                 logs,
             )
             started.append(upstream)
+            env = chatnext_env(upstream.url)
+            if metering:
+                from chatnext.policy import hash_code
+
+                policy = logs / "policy.toml"
+                policy.write_text(f'[[code]]\nlabel = "bench"\nhash = "{hash_code(POLICY_CODE)}"\n{POLICY_LIMITS}')
+                env["ACCESS_POLICY_FILE"] = str(policy)
+            serve = ["serve", "--host", "127.0.0.1", "--no-access-log", "--port"]
             port = free_port()
-            chatnext_argv = [chatnext_command(), "serve", "--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
-            started.append(Server("chatnext", chatnext_argv, port, logs, chatnext_env(upstream.url)))
+            # Each chatnext its own store: two sharing one SQLite file would wait on each other's writes.
+            started.append(
+                Server(
+                    "chatnext",
+                    [chatnext_command(), *serve, str(port)],
+                    port,
+                    logs,
+                    {**env, "DATA_DIR": str(logs / "chatnext-data")},
+                )
+            )
+            if metering:
+                port = free_port()
+                started.append(
+                    Server(
+                        "chatnext-unmetered",
+                        [sys.executable, "-c", UNMETERED, *serve, str(port)],
+                        port,
+                        logs,
+                        {**env, "DATA_DIR": str(logs / "unmetered-data")},
+                    )
+                )
             port = free_port()
             started.append(
                 Server("bare", [sys.executable, str(BENCH / "bare_relay.py"), str(port), upstream.url], port, logs)
@@ -352,12 +448,14 @@ class Sample:
     error: str = ""
 
 
-async def stream_once(session: aiohttp.ClientSession, url: str, body: bytes, expected_events: int) -> Sample:
+async def stream_once(
+    session: aiohttp.ClientSession, url: str, body: bytes, expected_events: int, headers: dict[str, str]
+) -> Sample:
     sample = Sample()
     tail = b""
     start = time.perf_counter()
     try:
-        async with session.post(url, data=body, headers=CLIENT_HEADERS) as resp:
+        async with session.post(url, data=body, headers=headers) as resp:
             if resp.status != 200:
                 await resp.read()
                 sample.error = f"HTTP {resp.status}"
@@ -382,12 +480,18 @@ async def stream_once(session: aiohttp.ClientSession, url: str, body: bytes, exp
 
 
 async def closed_loop(
-    session: aiohttp.ClientSession, url: str, body: bytes, concurrency: int, per_stream: int, expected_events: int
+    session: aiohttp.ClientSession,
+    url: str,
+    body: bytes,
+    concurrency: int,
+    per_stream: int,
+    expected_events: int,
+    headers: dict[str, str],
 ) -> list[Sample]:
     """`concurrency` streams, each sending its next request as soon as the last one ends."""
 
     async def stream() -> list[Sample]:
-        return [await stream_once(session, url, body, expected_events) for _ in range(per_stream)]
+        return [await stream_once(session, url, body, expected_events, headers) for _ in range(per_stream)]
 
     return [s for batch in await asyncio.gather(*(stream() for _ in range(concurrency))) for s in batch]
 
@@ -430,8 +534,8 @@ class Block:
 def url_for(target: str, procs: dict[str, Server]) -> str:
     if target == "direct":
         return f"{procs['upstream'].url}/v1/chat/completions"
-    if target in ("chatnext", "anthropic"):
-        return f"{procs['chatnext'].url}/api/openai/v1/chat/completions"
+    if target in ("chatnext", "anthropic", *METERING_TARGETS):
+        return f"{procs[RELAY[target]].url}/api/openai/v1/chat/completions"
     return f"{procs[target].url}/v1/chat/completions"
 
 
@@ -439,13 +543,18 @@ def body_for(target: str) -> bytes:
     return ANTHROPIC_BODY if target == "anthropic" else CHAT_BODY
 
 
+def headers_for(target: str) -> dict[str, str]:
+    # The chatnext row keeps the own key: recorded under "", no budget to reserve.
+    return POLICY_HEADERS if target in ("limited", "limited-off") else CLIENT_HEADERS
+
+
 def expected_events(target: str, chunks: int) -> int:
     """The `data:` events a client of `target` must count, [DONE] included."""
     if target == "anthropic":
         # chatnext writes a role chunk at message_start, a content chunk per
-        # text_delta, and the finish chunk with [DONE] at message_stop; ping,
-        # content_block_* and message_delta write nothing.
-        return 1 + len(words(chunks)) + 1 + 1
+        # text_delta, and the finish and usage chunks with [DONE] at
+        # message_stop; ping, content_block_* and message_delta write nothing.
+        return 1 + len(words(chunks)) + 1 + 1 + 1
     return len(sse_events(chunks))
 
 
@@ -458,16 +567,16 @@ async def run_block(
 ) -> Block:
     relay = relay_of(target, procs)  # None for direct
     upstream = procs["upstream"]
-    url, body = url_for(target, procs), body_for(target)
+    url, body, headers = url_for(target, procs), body_for(target), headers_for(target)
     # One unmeasured round first. Connection set-up on every hop (and
     # chatnext's first-request imports) belong to start-up, not to the level;
     # and while the other targets had their turn, idle connections may have
     # timed out, and 500 reconnecting at once would show as TTFT outliers.
-    await closed_loop(session, url, body, concurrency, 1, expected)
+    await closed_loop(session, url, body, concurrency, 1, expected, headers)
     relay_cpu = relay.cpu_seconds() if relay else 0.0
     upstream_cpu = upstream.cpu_seconds()
     start = time.perf_counter()
-    samples = await closed_loop(session, url, body, concurrency, rounds, expected)
+    samples = await closed_loop(session, url, body, concurrency, rounds, expected, headers)
     return Block(
         samples,
         time.perf_counter() - start,
@@ -510,18 +619,19 @@ def rounds_per_block(concurrency: int, requests_per_level: int, blocks: int) -> 
 async def run_level(
     session: aiohttp.ClientSession, procs: dict[str, Server], concurrency: int, args: argparse.Namespace
 ) -> Level:
-    expected = {target: expected_events(target, args.chunks) for target in TARGETS}
+    targets = TARGETS + (METERING_TARGETS if args.metering else ())
+    expected = {target: expected_events(target, args.chunks) for target in targets}
     rounds = rounds_per_block(concurrency, args.requests_per_level, args.blocks)
     print(f"C={concurrency}: {args.blocks} x {concurrency * rounds} requests per target ...", end=" ", flush=True)
     start = time.perf_counter()
     # The targets take turns, a block each, so that whatever else the shared
     # 2-core machine is doing meanwhile weighs on all of them alike.
-    blocks: dict[str, list[Block]] = {target: [] for target in TARGETS}
+    blocks: dict[str, list[Block]] = {target: [] for target in targets}
     for _ in range(args.blocks):
-        for target in TARGETS:
+        for target in targets:
             blocks[target].append(await run_block(session, target, procs, concurrency, rounds, expected[target]))
     print(f"{time.perf_counter() - start:.1f} s", flush=True)
-    return Level(concurrency, {t: summarize(blocks[t], relay_of(t, procs), expected[t]) for t in TARGETS})
+    return Level(concurrency, {t: summarize(blocks[t], relay_of(t, procs), expected[t]) for t in targets})
 
 
 # --- the report
@@ -553,6 +663,16 @@ class Level:
 
     def translated_ttft_ratio(self) -> float:
         return self.added("anthropic", 50) / self.translated_ttft_base()
+
+    def metering_cpu_ratio(self, pair: str) -> float:
+        """CPU per chunk with the meter over without, the same credentials both ways."""
+        on, off = (self.runs[t].relay_cpu_us_per_chunk for t in METERING_PAIRS[pair])
+        return on / off if on is not None and off else math.nan
+
+    def metering_ttft_ratio(self, pair: str) -> float:
+        """Added TTFT p50 with the meter over without."""
+        on, off = (self.added(t, 50) for t in METERING_PAIRS[pair])
+        return on / off if off > 0 else math.nan
 
 
 @dataclass
@@ -609,6 +729,27 @@ def checks(levels: list[Level]) -> list[Check]:
                 ratio <= MAX_TRANSLATED_TTFT_RATIO,
             )
         )
+    if "limited" in levels[0].runs:
+        for pair, (on, off) in METERING_PAIRS.items():
+            ratio, lv = worst(levels, lambda level, pair=pair: level.metering_cpu_ratio(pair))
+            result.append(
+                Check(
+                    f"metering, {pair}: CPU/chunk {on} / {off} <= {MAX_METERING_RATIO:g} at every level",
+                    f"worst {ratio:.2f} (C={lv.concurrency})",
+                    ratio <= MAX_METERING_RATIO,
+                )
+            )
+            # Judged at C=1 like the other TTFT checks: above it TTFT is queueing.
+            if 1 in by_c:
+                lv = by_c[1]
+                ratio = lv.metering_ttft_ratio(pair)
+                result.append(
+                    Check(
+                        f"metering, {pair}: added TTFT p50 {on} / {off} at C=1 <= {MAX_METERING_RATIO:g}",
+                        f"{ratio:.2f} ({lv.added(on, 50):+.2f} ms vs {lv.added(off, 50):+.2f} ms)",
+                        ratio <= MAX_METERING_RATIO,
+                    )
+                )
     return result
 
 
@@ -692,9 +833,29 @@ COLUMNS: list[tuple[str, list[tuple[str, Cell]]]] = [
 ]
 
 
-def table(levels: list[Level]) -> str:
+def metering_columns(pair: str) -> list[tuple[str, list[tuple[str, Cell]]]]:
+    """One table for --metering: the same credentials with the meter (on) and without (off)."""
+    on, off = METERING_PAIRS[pair]
+    return [
+        ("", [("C", lambda lv: str(lv.concurrency)), ("req", _of(on, "requests"))]),
+        (f"{on} TTFT ms", [("p50", _ms(on, 50)), ("p99", _ms(on, 99)), ("+p50", _added(on, 50))]),
+        (f"{off} TTFT ms", [("p50", _ms(off, 50)), ("p99", _ms(off, 99)), ("+p50", _added(off, 50))]),
+        ("+p50", [("ratio", lambda lv: f"{lv.metering_ttft_ratio(pair):.2f}")]),
+        (
+            "CPU us/chunk",
+            [
+                (on, _of(on, "relay_cpu_us_per_chunk", "{:.1f}")),
+                (off, _of(off, "relay_cpu_us_per_chunk", "{:.1f}")),
+                ("ratio", lambda lv: f"{lv.metering_cpu_ratio(pair):.2f}"),
+            ],
+        ),
+        ("errors", [(on, _of(on, "errors")), (off, _of(off, "errors"))]),
+    ]
+
+
+def table(levels: list[Level], columns_of: list[tuple[str, list[tuple[str, Cell]]]] | None = None) -> str:
     groups = []
-    for heading, columns in COLUMNS:
+    for heading, columns in columns_of or COLUMNS:
         cells = [[name] + [cell(level) for level in levels] for name, cell in columns]
         widths = [max(map(len, column)) for column in cells]
         # A heading wider than its columns widens the first of them.
@@ -719,6 +880,15 @@ def report(levels: list[Level], chunks: int) -> str:
         table(levels),
         "",
     ]
+    if "limited" in levels[0].runs:
+        out += [
+            "metering: on = chatnext as it is; off = a second chatnext (its own store) whose Meter.admit is a no-op",
+            "  own key: nothing to reserve; one usage record per request, written in batches",
+            "  code with limits: all five limits, one atomic reservation before the upstream, settled and recorded after",
+            "",
+        ]
+        for pair in METERING_PAIRS:
+            out += [f"metering, {pair}:", table(levels, metering_columns(pair)), ""]
     problems = [
         f"  C={lv.concurrency} {target}: {kinds}"
         for lv in levels
@@ -742,6 +912,19 @@ def save_json(path: Path, levels: list[Level], args: argparse.Namespace) -> None
                 "cpu_ratio": lv.cpu_ratio(),
                 "anthropic_cpu_ratio": lv.translated_cpu_ratio(),
                 "anthropic_added_ttft_ratio": lv.translated_ttft_ratio(),
+                **(
+                    {
+                        "metering": {
+                            pair: {
+                                "cpu_ratio": lv.metering_cpu_ratio(pair),
+                                "added_ttft_ratio": lv.metering_ttft_ratio(pair),
+                            }
+                            for pair in METERING_PAIRS
+                        }
+                    }
+                    if "limited" in lv.runs
+                    else {}
+                ),
                 "targets": {
                     name: {
                         **{k: v for k, v in asdict(run).items() if k != "ttft_ms"},
@@ -763,9 +946,11 @@ def save_json(path: Path, levels: list[Level], args: argparse.Namespace) -> None
 
 async def run(args: argparse.Namespace) -> list[Level]:
     levels = []
-    with servers(args.chunks, args.gap_ms) as procs:
+    with servers(args.chunks, args.gap_ms, args.metering) as procs:
         await procs["upstream"].wait_ready(None)
         await procs["chatnext"].wait_ready("/api/health")
+        if args.metering:
+            await procs["chatnext-unmetered"].wait_ready("/api/health")
         await procs["bare"].wait_ready(None)
         # keepalive below uvicorn's 5 s: the client drops an idle connection
         # before the server does, or the next level's first request may be
@@ -809,11 +994,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=0.0,
         help="pause between the upstream's events (default 0: back to back, so relays often read several at once)",
     )
+    parser.add_argument(
+        "--metering",
+        action="store_true",
+        help="add rows for the own key and a policy code with limits, through chatnext with and without its meter",
+    )
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     parser.add_argument("--fake-upstream", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.chunks < 2:
-        parser.error("--chunks must be at least 2 (a role chunk and a stop chunk)")
+    if args.chunks < 3:
+        parser.error("--chunks must be at least 3 (a role chunk, a stop chunk and a usage chunk)")
     if min(args.concurrency) < 1 or args.requests_per_level < 1 or args.blocks < 1:
         parser.error("--concurrency, --requests-per-level and --blocks must be positive")
     return args

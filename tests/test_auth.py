@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
-from chatnext.auth import AccessControl, bearer_token
+from chatnext.auth import AccessControl, Caller, bearer_token
 from chatnext.config import Settings
 from chatnext.errors import HTTPError
+from chatnext.policy import hash_code
+from chatnext.store.sqlite import SQLiteStore
 from chatnext.throttle import Throttle
 from tests.conftest import Server
 from tests.fake_upstream import FakeUpstream
@@ -136,31 +140,67 @@ def test_bearer_token_parsing() -> None:
     assert bearer_token(None) == ""
 
 
-def test_fingerprint_is_stable_for_one_configuration_and_salted() -> None:
-    settings = Settings(code=("alpha",), openai_api_key=("sk-1",))
-    a, b = AccessControl(settings), AccessControl(settings)
-    assert a.fingerprint("guess") == b.fingerprint("guess")
-    other = AccessControl(Settings(code=("beta",), openai_api_key=("sk-1",)))
-    assert other.fingerprint("guess") != a.fingerprint("guess")
-    import hashlib
-
+async def test_fingerprint_is_stable_for_one_secret_and_keyed(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "s.db")
+    settings = Settings(code=("alpha",))
+    a = AccessControl(settings, Throttle(store), b"secret-1")
+    b = AccessControl(settings, Throttle(store), b"secret-1")
+    other = AccessControl(settings, Throttle(store), b"secret-2")
+    assert a.fingerprint("guess") == b.fingerprint("guess") != other.fingerprint("guess")
     assert a.fingerprint("guess") not in (
         hashlib.sha256(b"guess").hexdigest()[:8],
         hashlib.md5(b"guess").hexdigest()[:8],
     )
+    await store.close()
 
 
-def test_lockout_doubles_on_repeat() -> None:
-    now = [0.0]
-    access = AccessControl(Settings(code=("alpha",)), Throttle(clock=lambda: now[0]))
-    waits = []
-    for _ in range(3):
-        for _ in range(5):
-            with pytest.raises(HTTPError):
-                access.authorize("nk-bad", "1.2.3.4")
-        with pytest.raises(HTTPError) as locked:
-            access.authorize("nk-alpha", "1.2.3.4")
-        waits.append(int(locked.value.headers["Retry-After"]))
-        now[0] += waits[-1] + 1
-    assert waits == [600, 1200, 2400]
-    assert access.authorize("nk-alpha", "1.2.3.4") is None
+async def test_plain_codes_are_metered_under_their_log_hash(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "s.db")
+    access = AccessControl(Settings(code=("alpha",)), Throttle(store), b"k")
+    caller = await access.authorize("nk-alpha", "1.2.3.4")
+    assert caller.code == f"code-{access.fingerprint('alpha')}" and caller.entry is None and caller.user_key is None
+    assert access.caller_for(caller.code_id) == caller
+    assert await access.authorize("sk-own", "1.2.3.4") == Caller(user_key="sk-own")
+    with pytest.raises(HTTPError) as refused:
+        await access.authorize("", "1.2.3.4", session="c:not-a-code")
+    assert refused.value.code == "session_expired"
+    await store.close()
+
+
+POLICY = """
+[[code]]
+label = "alice"
+hash = "{alice}"
+tokens_per_day = 1000
+
+[[code]]
+label = "old"
+hash = "{old}"
+expires = 2020-01-01
+"""
+
+
+@pytest.fixture(scope="module")
+def policy_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("policy") / "policy.toml"
+    path.write_text(POLICY.format(alice=hash_code("alice-code-1"), old=hash_code("old-code-12")))
+    return path
+
+
+def test_policy_codes_work_beside_plain_codes(serve: Serve, upstream: FakeUpstream, policy_file: Path) -> None:
+    server = serve(CODE="plain-code", OPENAI_API_KEY="sk-server", ACCESS_POLICY_FILE=str(policy_file))
+    with server.client() as client:
+        assert client.post(CHAT, json=BODY, headers=bearer("nk-alice-code-1")).status_code == 200
+        assert client.post(CHAT, json=BODY, headers=bearer("nk-plain-code")).status_code == 200
+        expired = client.post(CHAT, json=BODY, headers=bearer("nk-old-code-12"))
+        wrong = client.post(CHAT, json=BODY, headers=bearer("nk-alice-code-2"))
+    assert expired.status_code == 401 and expired.json()["code"] == "code_expired"
+    assert wrong.status_code == 401 and wrong.json()["code"] == "wrong_access_code"
+    assert len(upstream.seen) == 2
+
+
+def test_a_policy_file_alone_needs_a_code(serve: Serve, policy_file: Path) -> None:
+    server = serve(OPENAI_API_KEY="sk-server", ACCESS_POLICY_FILE=str(policy_file))
+    with server.client() as client:
+        assert client.post(CHAT, json=BODY).json()["code"] == "empty_access_code"
+        assert client.get("/api/config").json()["needCode"] is True

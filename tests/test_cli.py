@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import getpass
+import io
 import os
 import subprocess
 import sys
@@ -11,18 +13,22 @@ from pathlib import Path
 import httpx
 import pytest
 
-from chatnext.cli import parser
+from chatnext.cli import main, parser
+from chatnext.policy import verify_code
 from tests.conftest import free_port
 from tests.fake_upstream import FakeUpstream
 
 SECRETS = {"CODE": "family-code-7781", "OPENAI_API_KEY": "sk-server-key-0000111122223333"}
 
 
-def run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    args: list[str], cwd: Path, env: dict[str, str] | None = None, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "chatnext", *args],
         cwd=cwd,
         env={"PATH": os.environ["PATH"], **(env or {})},
+        input=stdin,
         capture_output=True,
         text=True,
         timeout=30,
@@ -91,3 +97,75 @@ def test_serve_reads_dotenv_and_never_logs_a_secret(tmp_path: Path, upstream: Fa
     assert "got access code: outcome=wrong ip=127.0.0.1" in output
     for secret in (*SECRETS.values(), "guess-1234", "sk-users-own-5678"):
         assert secret not in output
+
+
+def pasted_hash(stdout: str) -> str:
+    """The hash from the one `hash = "..."` line hash-code prints."""
+    (line,) = stdout.splitlines()
+    assert line.startswith('hash = "scrypt$') and line.endswith('"')
+    return line[len('hash = "') : -1]
+
+
+@pytest.mark.parametrize("stdin", ["family-code-7781", "family-code-7781\n", "family-code-7781\r\n"])
+def test_hash_code_reads_a_piped_line(tmp_path: Path, stdin: str) -> None:
+    result = run(["hash-code"], tmp_path, stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    assert verify_code("family-code-7781", pasted_hash(result.stdout))
+    assert "family-code-7781" not in result.stdout + result.stderr
+
+
+def test_hash_code_takes_the_code_as_an_option(tmp_path: Path) -> None:
+    result = run(["hash-code", "--code", "family-code-7781"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert verify_code("family-code-7781", pasted_hash(result.stdout))
+
+
+@pytest.mark.parametrize(
+    ("stdin", "message"),
+    [
+        ("short7\n", "refusing a code shorter than 8 characters"),
+        ("\n", "the code is empty"),
+        ("", "no code on standard input"),
+        (" family-code-7781\n", "a code cannot start or end with whitespace"),
+    ],
+)
+def test_hash_code_refuses_codes_that_cannot_serve(tmp_path: Path, stdin: str, message: str) -> None:
+    result = run(["hash-code"], tmp_path, stdin=stdin)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.strip() == result.stderr.strip().splitlines()[0]
+    assert message in result.stderr
+
+
+def test_hash_code_allows_a_short_code_when_told(tmp_path: Path) -> None:
+    result = run(["hash-code", "--allow-short"], tmp_path, stdin="short7\n")
+    assert result.returncode == 0, result.stderr
+    assert verify_code("short7", pasted_hash(result.stdout))
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_hash_code_asks_twice_on_a_terminal(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answers = iter(["family-code-7781", "family-code-7781"])
+    monkeypatch.setattr(sys, "stdin", Terminal())
+    monkeypatch.setattr(getpass, "getpass", lambda prompt: next(answers))
+    assert main(["hash-code"]) == 0
+    assert verify_code("family-code-7781", pasted_hash(capsys.readouterr().out))
+
+
+def test_hash_code_refuses_two_different_answers(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answers = iter(["family-code-7781", "family-code-7782"])
+    monkeypatch.setattr(sys, "stdin", Terminal())
+    monkeypatch.setattr(getpass, "getpass", lambda prompt: next(answers))
+    with pytest.raises(SystemExit) as exit_:
+        main(["hash-code"])
+    assert exit_.value.code == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "the two codes differ" in err

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import time
 from pathlib import Path
 
+from chatnext.config import VARIABLES
 from tests.conftest import free_port
 
 DOCKERFILE = Path(__file__).parent.parent / "Dockerfile"
@@ -52,3 +54,11 @@ def test_cmd_serves_and_healthcheck_passes() -> None:
         proc.wait(10)
     # Once the server is gone the health check must fail, or it proves nothing.
     assert subprocess.run(check, capture_output=True).returncode != 0
+
+
+def test_compose_passes_every_variable_but_the_data_dir() -> None:
+    text = (DOCKERFILE.parent / "compose.yaml").read_text()
+    passed = set(re.findall(r"^\s{6}([A-Z0-9_]+): \$\{\1:-\}$", text, re.MULTILINE))
+    # DATA_DIR stays the image's /data: an empty value would point it inside the container.
+    assert passed == {v.name for v in VARIABLES} - {"DATA_DIR"}
+    assert "chatnext-data:/data" in text

@@ -11,7 +11,7 @@ import pytest
 from starlette.applications import Starlette
 
 from chatnext.config import ConfigError
-from chatnext.pricing import load_pricing, packaged_pricing, pricing_route
+from chatnext.pricing import cost_of, load_pricing, packaged_pricing, price_of, pricing_route
 
 OPENAI_MODELS = [
     "gpt-5",
@@ -142,3 +142,52 @@ async def test_route_serves_the_table_uncached(tmp_path: Path) -> None:
     assert r.json()["models"]["模型-甲"] == {"input": 1, "output": 2}
     assert head.status_code == 200
     assert post.status_code == 405
+
+
+# The same cases as web/src/lib/tokens.test.ts ("estimateCost"): the page and
+# the budgets must price an answer alike.
+SMALL = {
+    "currency": "USD",
+    "models": {
+        "gpt-4o": {"input": 2.5, "output": 10},
+        "gpt-4o-mini": {"input": 0.15, "output": 0.6},
+        "gpt-4": {"input": 30, "output": 60},
+        "claude-sonnet-4": {"input": 3, "output": 15},
+    },
+}
+
+
+def test_cost_is_per_million_tokens_input_and_output_apart() -> None:
+    assert cost_of("gpt-4o", 1_000_000, 0, SMALL) == pytest.approx(2.5)
+    assert cost_of("gpt-4o", 0, 1_000_000, SMALL) == pytest.approx(10)
+    assert cost_of("gpt-4o", 1000, 500, SMALL) == pytest.approx(0.0075)
+    assert cost_of("gpt-4o", 0, 0, SMALL) == 0
+
+
+@pytest.mark.parametrize(
+    ("model", "price"),
+    [
+        ("gpt-4o-mini", "gpt-4o-mini"),
+        ("gpt-4o-2024-08-06", "gpt-4o"),
+        ("gpt-4o-mini-2024-07-18", "gpt-4o-mini"),
+        ("gpt-4-0613", "gpt-4"),
+        ("claude-sonnet-4-20250514", "claude-sonnet-4"),
+        ("gpt-4o-mini@azure", "gpt-4o-mini"),
+        ("gpt-4o@OpenAI", "gpt-4o"),
+        ("openai/gpt-4o-mini", "gpt-4o-mini"),
+        ("GPT-4o", "gpt-4o"),
+        # A separator must follow the prefix: gpt-4.5 is not gpt-4, gpt-4x not gpt-4.
+        ("gpt-4.5-preview", None),
+        ("gpt-4x", None),
+        ("llama-3-70b", None),
+        ("", None),
+    ],
+)
+def test_price_lookup_follows_the_page(model: str, price: str | None) -> None:
+    assert price_of(model, SMALL) == (SMALL["models"][price] if price else None)
+
+
+def test_an_unknown_model_or_an_empty_table_has_no_cost() -> None:
+    assert cost_of("llama-3-70b", 100, 100, SMALL) is None
+    assert cost_of("gpt-4o", 100, 100, {"currency": "USD", "models": {}}) is None
+    assert cost_of("gpt-4o@azure", 1_000_000, 1_000_000, SMALL) == pytest.approx(12.5)

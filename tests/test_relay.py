@@ -6,12 +6,15 @@ import json
 import socket
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import httpx
 import pytest
 
-from chatnext.relay import refusal
-from tests.conftest import Server, free_port
+from chatnext.config import load_settings
+from chatnext.relay import UpstreamRequest, openai_usage, refusal
+from chatnext.services import Services
+from tests.conftest import NO_ENV_FILE, Server, free_port
 from tests.fake_upstream import FakeUpstream
 
 Serve = Callable[..., Server]
@@ -293,3 +296,79 @@ def test_many_concurrent_streams_all_complete(serve: Serve) -> None:
             return await asyncio.gather(*(one() for _ in range(150)))
 
     assert set(asyncio.run(run())) == {"Hello from the fake upstream."}
+
+
+# --- what the relay tells the meter ----------------------------------------------
+
+
+def test_a_stream_asks_for_its_usage_and_the_browser_gets_it_too(serve: Serve, upstream: FakeUpstream) -> None:
+    server = serve(OPENAI_API_KEY="sk-good")
+    with server.client() as client:
+        streamed = client.post(CHAT, json=chat())
+        whole = client.post(CHAT, json=chat(stream=False))
+        kept = client.post(CHAT, json=chat(stream_options={"include_usage": True, "x": 1}))
+        added = client.post(CHAT, json=chat(stream_options={"x": 1}))
+    assert [r.status_code for r in (streamed, whole, kept, added)] == [200] * 4
+    usage = json.loads(events(streamed.text)[-2])["usage"]
+    assert usage == {"prompt_tokens": 5, "completion_tokens": 6, "total_tokens": 11}
+    bodies = [seen.body for seen in upstream.seen]
+    assert bodies[0]["stream_options"] == {"include_usage": True}
+    assert "stream_options" not in bodies[1]
+    assert bodies[2]["stream_options"] == bodies[3]["stream_options"] == {"include_usage": True, "x": 1}
+
+
+USAGE_TAIL = (
+    b'data: {"choices":[{"delta":{"content":"\\"usage\\": {\\"prompt_tokens\\": 999"}}],"usage":null}\n\n'
+    b'data: {"choices":[],"usage":{"prompt_tokens":12,"completion_tokens":34,"total_tokens":46,'
+    b'"prompt_tokens_details":{"cached_tokens":0}}}\n\ndata: [DONE]\n\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("tail", "usage"),
+    [
+        (USAGE_TAIL, (12, 34)),
+        # Only the last chunk's usage counts; chunks before it say null.
+        (USAGE_TAIL.replace(b'"usage":{', b'"usage":null,"x":{'), None),
+        # Text that talks about usage is escaped JSON, and cannot pass for it.
+        (
+            b'data: {"choices":[{"delta":{"content":"\\"usage\\":{\\"prompt_tokens\\":9,\\"completion_tokens\\":9}"}}]}\n\n',
+            None,
+        ),
+        (b'{"id":"x","choices":[],"usage": {"prompt_tokens": 5, "completion_tokens": 6, "total_tokens": 11}}', (5, 6)),
+        (b"", None),
+    ],
+)
+def test_usage_is_read_from_the_tail(tail: bytes, usage: tuple[int, int] | None) -> None:
+    assert openai_usage(b"", tail) == usage
+
+
+async def test_the_relay_reports_how_far_each_answer_came(upstream: FakeUpstream, tmp_path: Path) -> None:
+    env = {"OPENAI_API_KEY": "sk-good", "BASE_URL": upstream.url, "DATA_DIR": str(tmp_path)}
+    services = Services.build(load_settings(env, env_file=NO_ENV_FILE))
+    target = services.providers["openai"].target
+    sent: list[dict[str, object]] = []
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    def request(model: str, **extra: object) -> UpstreamRequest:
+        body = json.dumps(chat(model, **extra)).encode()
+        return UpstreamRequest(target, "POST", "v1/chat/completions", body)
+
+    try:
+        answered = await services.relay.stream(request("gpt-4o", stream_options={"include_usage": True}), send)
+        # six words, the stop chunk, the usage chunk and [DONE]
+        assert (answered.status, answered.events, answered.usage) == (200, 9, (5, 6))
+        assert answered.size == sum(len(m.get("body", b"")) for m in sent)  # type: ignore[arg-type]
+        sent.clear()
+        broken = await services.relay.stream(request("drop-mid-stream"), send)
+        assert (broken.status, broken.events, broken.usage) == (200, 2, None)  # two words, then the cut
+        assert broken.completion_estimate() == 2
+        failed = await services.relay.stream(request("fail-500"), send)
+        assert (failed.status, failed.events, failed.usage) == (500, 0, None)
+        whole = await services.relay.stream(request("gpt-4o", stream=False), send)
+        assert (whole.status, whole.events, whole.usage) == (200, 0, (5, 6))
+    finally:
+        await services.client.close()
+        await services.store.close()

@@ -51,7 +51,7 @@ async def read_body(scope: Scope, receive: Receive, limit: int) -> bytes:
             return b"".join(parts)
 
 
-async def until_disconnect(work: Coroutine[Any, Any, None], receive: Receive) -> None:
+async def until_disconnect(work: Coroutine[Any, Any, object], receive: Receive) -> None:
     """Run `work`, cancelling it the moment the client disconnects.
 
     Call only once the request body has been read: from then on the only

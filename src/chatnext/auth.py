@@ -1,22 +1,28 @@
-"""Access codes: who may use the server's keys.
+"""Access codes: who may use the server's keys, and as whom they are metered.
 
-`Authorization: Bearer nk-<code>` carries an access code; any other bearer
-token is the user's own API key. Every access-code attempt logs one line
-with "got access code", the outcome, the client address and a short salted
-hash, so an operator can grep for brute forcing without the log ever
-holding a code.
+A request proves itself one of three ways: `Authorization: Bearer nk-<code>`
+(scripts, NextChat clients), a session cookie the page got for its code at
+POST /api/auth, or any other bearer token, which is the user's own API key.
+Codes come from CODE (no limits) and the policy file (named, with limits).
+Every code attempt logs one line with "got access code", the outcome, the
+client address and a short keyed hash, never the code. Wrong codes from
+one address lock it out (throttle.py), whichever way they came.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import logging
 import math
-import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
+from chatnext import metrics
 from chatnext.config import Settings
 from chatnext.errors import HTTPError
+from chatnext.policy import CodeEntry, PolicyCodes
 from chatnext.throttle import Throttle
 
 log = logging.getLogger("chatnext.auth")
@@ -31,74 +37,111 @@ def bearer_token(authorization: str | None) -> str:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
-def _log_salt(settings: Settings) -> bytes:
-    # Stable across restarts (so one code's hash stays recognisable in the
-    # log), yet unknown to anyone who only reads the log: it is derived from
-    # the server's secrets. No secrets at all means nothing worth guessing.
-    material = "\0".join((*settings.code, *settings.openai_api_key, *settings.azure_api_key))
-    if not material:
-        return secrets.token_bytes(32)
-    return hashlib.sha256(b"chatnext log salt\0" + material.encode()).digest()
+@dataclass(frozen=True)
+class Caller:
+    """Who a request is: what it is metered as, its limits, its own key."""
+
+    code: str = ""  # a policy label, "code-<hash>" for a CODE entry; "" for an own key or an open server
+    entry: CodeEntry | None = None  # the policy entry, with its limits
+    user_key: str | None = None  # the user's own API key instead of the server's
+    code_id: str = ""  # what a session remembers of the code; "" when there is none
 
 
 class AccessControl:
-    def __init__(self, settings: Settings, throttle: Throttle | None = None) -> None:
-        self.need_code = bool(settings.code)
+    def __init__(self, settings: Settings, throttle: Throttle, secret: bytes, policy: tuple[CodeEntry, ...] = ()):
+        self.need_code = bool(settings.code) or bool(policy)
         self.hide_user_api_key = settings.hide_user_api_key
-        self.throttle = throttle or Throttle()
-        self._digests = [hashlib.sha256(code.encode()).digest() for code in settings.code]
-        self._salt = _log_salt(settings)
+        self.throttle = throttle
+        self.policy = PolicyCodes(policy)
+        self._key = hmac.new(secret, b"chatnext access codes", hashlib.sha256).digest()
+        self._plain: list[tuple[bytes, Caller]] = []
+        self._by_id: dict[str, Caller] = {}
+        for code in settings.code:
+            caller = Caller(code=f"code-{self.fingerprint(code)}", code_id="c:" + self._digest(code).hex()[:24])
+            self._plain.append((self._digest(code), caller))
+            self._by_id[caller.code_id] = caller
+        for entry in policy:
+            # The id follows the stored hash: a rotated code ends its sessions.
+            code_id = f"p:{entry.label}:{hashlib.sha256(entry.hash.encode()).hexdigest()[:16]}"
+            self._by_id[code_id] = Caller(code=entry.label, entry=entry, code_id=code_id)
+
+    def _digest(self, code: str) -> bytes:
+        return hmac.new(self._key, code.encode(), hashlib.sha256).digest()
 
     def fingerprint(self, code: str) -> str:
-        return hmac.new(self._salt, code.encode(), hashlib.sha256).hexdigest()[:8]
+        """The code's short hash for logs: stable across restarts, useless for guessing."""
+        return hmac.new(self._key, b"log\0" + code.encode(), hashlib.sha256).hexdigest()[:8]
 
-    def _matches(self, code: str) -> bool:
-        digest = hashlib.sha256(code.encode()).digest()
-        found = False
-        for known in self._digests:  # no early exit: the time taken names no code
-            found |= hmac.compare_digest(digest, known)
-        return found
+    def caller_for(self, code_id: str) -> Caller | None:
+        """The caller a session's code id stands for, while that code exists."""
+        caller = self._by_id.get(code_id)
+        if caller is not None and caller.entry is not None and caller.entry.expired(datetime.now(UTC)):
+            return None
+        return caller
 
-    def authorize(self, token: str, ip: str) -> str | None:
-        """The user's own API key, or None to use the server's keys.
+    async def authorize(self, token: str, ip: str, session: str | None = None) -> Caller:
+        """Who the request is; raises HTTPError (401/429) when it may not go on.
 
-        Raises HTTPError (401/429) when the request may not go on.
+        `session` is the code id of the request's session cookie, if any.
         """
         if token.startswith(CODE_PREFIX):
-            if self.need_code:
-                self._check_code(token[len(CODE_PREFIX) :], ip)
-            return None
+            return await self.check_code(token[len(CODE_PREFIX) :], ip) if self.need_code else Caller()
         if token:
             if self.hide_user_api_key:
                 raise HTTPError(401, "user_api_key_forbidden", "you are not allowed to access with your own api key")
-            return token
+            return Caller(user_key=token)
+        if session is not None and self.need_code:
+            caller = self.caller_for(session)
+            if caller is not None:
+                return caller
+            raise HTTPError(401, "session_expired", "your session has ended; enter the access code again")
         if self.need_code:
             raise HTTPError(401, "empty_access_code", "empty access code")
-        return None
+        return Caller()
 
-    def _check_code(self, code: str, ip: str) -> None:
+    async def check_code(self, code: str, ip: str) -> Caller:
         tag = self.fingerprint(code)
-        wait = self.throttle.retry_after(ip)
+        wait = await self.throttle.retry_after(ip)
         if wait > 0:
             log.warning("got access code: outcome=locked ip=%s hash=%s retry_after=%d", ip, tag, math.ceil(wait))
-            raise _locked(wait)
-        if self._matches(code):
-            self.throttle.success(ip)
+            metrics.auth_attempt("locked")
+            raise locked_error(wait)
+        caller = self._match(code)
+        if caller is None and len(self.policy):
+            # scrypt takes tens of milliseconds: off the event loop.
+            entry = await asyncio.to_thread(self.policy.match, code)
+            caller = next((c for c in self._by_id.values() if c.entry is entry), None) if entry else None
+        if caller is not None:
+            await self.throttle.success(ip)
+            if caller.entry is not None and caller.entry.expired(datetime.now(UTC)):
+                log.warning("got access code: outcome=expired ip=%s hash=%s label=%s", ip, tag, caller.code)
+                metrics.auth_attempt("expired")
+                raise HTTPError(401, "code_expired", "this access code has expired; ask for a new one")
             log.info("got access code: outcome=ok ip=%s hash=%s", ip, tag)
-            return
-        lockout = self.throttle.failure(ip)
+            metrics.auth_attempt("ok")
+            return caller
+        lockout = await self.throttle.failure(ip, tag)
         log.warning("got access code: outcome=wrong ip=%s hash=%s", ip, tag)
+        metrics.auth_attempt("wrong")
         if lockout:
             log.warning("access locked: ip=%s for=%ds", ip, math.ceil(lockout))
-            raise _locked(lockout)
+            raise locked_error(lockout)
         raise HTTPError(401, "wrong_access_code", "wrong access code")
 
+    def _match(self, code: str) -> Caller | None:
+        digest = self._digest(code)
+        found = None
+        for known, caller in self._plain:  # no early exit: the time taken names no code
+            if hmac.compare_digest(digest, known):
+                found = caller
+        return found
 
-def _locked(seconds: float) -> HTTPError:
+
+def locked_error(seconds: float, what: str = "access codes") -> HTTPError:
     wait = math.ceil(seconds)
     return HTTPError(
         429,
         "access_locked",
-        f"too many wrong access codes from your address; try again in {wait} seconds",
+        f"too many wrong {what} from your address; try again in {wait} seconds",
         {"Retry-After": str(wait)},
     )

@@ -1,14 +1,18 @@
-"""`chatnext serve`, `chatnext config`."""
+"""`chatnext serve`, `chatnext config`, `chatnext hash-code`."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import logging
 import sys
 from typing import NoReturn
 
 from chatnext import __version__
 from chatnext.config import ConfigError, Settings, describe, load_settings
+from chatnext.policy import hash_code
+
+MIN_CODE_LENGTH = 8
 
 
 def _fail(exc: ConfigError) -> NoReturn:
@@ -65,6 +69,42 @@ def show_config(args: argparse.Namespace) -> int:
     return 0
 
 
+def _refuse(message: str) -> NoReturn:
+    print(f"chatnext: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def _read_code(args: argparse.Namespace) -> str:
+    if args.code is not None:
+        code: str = args.code
+        return code
+    if sys.stdin.isatty():
+        code = getpass.getpass("Access code: ")
+        if getpass.getpass("Again: ") != code:
+            _refuse("the two codes differ; nothing was hashed")
+        return code
+    line = sys.stdin.readline()
+    if not line:
+        _refuse("no code on standard input")
+    return line.rstrip("\r\n")
+
+
+def hash_code_command(args: argparse.Namespace) -> int:
+    code = _read_code(args)
+    if not code:
+        _refuse("the code is empty")
+    if code != code.strip():
+        # The server strips the Authorization header, so such a code could never be presented.
+        _refuse("a code cannot start or end with whitespace")
+    if len(code) < MIN_CODE_LENGTH and not args.allow_short:
+        _refuse(
+            f"refusing a code shorter than {MIN_CODE_LENGTH} characters: it is easy to guess"
+            " (--allow-short hashes it anyway)"
+        )
+    print(f'hash = "{hash_code(code)}"')
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="chatnext", description="A self-hosted chat server for large language models.")
     root.add_argument("--version", action="version", version=f"chatnext {__version__}")
@@ -76,6 +116,20 @@ def parser() -> argparse.ArgumentParser:
     run.set_defaults(func=serve)
     config = commands.add_parser("config", help="print the effective configuration, secrets masked")
     config.set_defaults(func=show_config)
+    hasher = commands.add_parser(
+        "hash-code",
+        help="print the hash line of an access code for ACCESS_POLICY_FILE",
+        description='Prints `hash = "scrypt$..."` for a [[code]] entry of ACCESS_POLICY_FILE. '
+        "The code is asked for twice without echo on a terminal, or read as one line from a pipe "
+        "(printf %s 'the code' | chatnext hash-code).",
+    )
+    hasher.add_argument(
+        "--code", help="the code itself; it lands in your shell history, so prefer the prompt or a pipe"
+    )
+    hasher.add_argument(
+        "--allow-short", action="store_true", help=f"hash a code shorter than {MIN_CODE_LENGTH} characters"
+    )
+    hasher.set_defaults(func=hash_code_command)
     return root
 
 

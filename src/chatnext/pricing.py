@@ -8,13 +8,15 @@ change prices with a JSON file of the same shape named by PRICING_FILE:
 
 Its entries win per model; the others stay. A file in another currency
 replaces the table instead, since prices in two currencies cannot be mixed.
-GET /api/pricing serves the result.
+GET /api/pricing serves the result; the meter prices requests with the same
+table and the same lookup rule as the page (web/src/lib/cost.ts).
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -87,6 +89,43 @@ def load_pricing(path: Path | str | None = None) -> Pricing:
         if isinstance(raw.get(key), str):
             table[key] = raw[key]
     return table
+
+
+_SEPARATED = re.compile(r"[^a-z0-9.]")
+
+
+def price_of(model: str, pricing: Pricing) -> dict[str, float] | None:
+    """The pricing entry for `model`, by the rule of web/src/lib/cost.ts findPrice.
+
+    Its exact name, else the longest entry it starts with, followed by a
+    separator ("gpt-4o-2024-08-06" is "gpt-4o", but "gpt-4o-mini" has its own
+    entry and "gpt-4.5" is not "gpt-4"). Letter case, an "@provider" suffix
+    and a "vendor/" prefix are ignored. The two must agree, or the page and
+    the budgets would price one answer differently.
+    """
+    at = model.rfind("@")
+    name = (model[:at] if at > 0 else model).strip().lower()
+    models: dict[str, dict[str, float]] = pricing.get("models") or {}
+    entries = [(key.lower(), price) for key, price in models.items()]
+    for candidate in (name, name[name.rfind("/") + 1 :]):
+        best: tuple[str, dict[str, float]] | None = None
+        for key, price in entries:
+            if key == candidate:
+                return price
+            separated = _SEPARATED.match(candidate, len(key)) is not None
+            if separated and candidate.startswith(key) and len(key) > (len(best[0]) if best else 0):
+                best = (key, price)
+        if best:
+            return best[1]
+    return None
+
+
+def cost_of(model: str, prompt_tokens: int, completion_tokens: int, pricing: Pricing) -> float | None:
+    """Cost in the table's currency (prices are per 1M tokens); None for an unknown model."""
+    price = price_of(model, pricing)
+    if price is None:
+        return None
+    return (prompt_tokens * price["input"] + completion_tokens * price["output"]) / 1_000_000
 
 
 def pricing_route(pricing: Pricing) -> Route:

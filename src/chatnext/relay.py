@@ -4,12 +4,17 @@ Bytes go to the browser as they arrive from the upstream, unparsed. Before
 the first byte is sent a failed key can still be swapped for the next one;
 after it, an upstream that dies mid-stream ends the stream with an error
 event and no `[DONE]`, so the client knows the answer is cut short.
+
+What the meter needs is gathered on the way at the cost of a byte count per
+chunk: the status, the number of `data:` events, and the upstream's token
+counts, read once from the last two chunks when the answer is over.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -42,6 +47,51 @@ def refusal(status: int, body: bytes) -> str | None:
     return None
 
 
+# (first chunk, last two chunks) -> (prompt, completion) tokens, or None.
+UsageReader = Callable[[bytes, bytes], tuple[int, int] | None]
+
+_USAGE_OBJECT = re.compile(rb'"usage"\s*:\s*\{')
+_PROMPT_TOKENS = re.compile(rb'"prompt_tokens"\s*:\s*(\d+)')
+_COMPLETION_TOKENS = re.compile(rb'"completion_tokens"\s*:\s*(\d+)')
+# Room for a usage object with its *_details; it ends long before this.
+_USAGE_SPAN = 1024
+
+
+def openai_usage(first: bytes, tail: bytes) -> tuple[int, int] | None:
+    """The token counts of the last `"usage": {...}` in an OpenAI answer's tail.
+
+    That is the final chunk of a stream that asked for include_usage, or the
+    end of a whole chat.completion. Text inside the answer cannot fake it:
+    JSON escapes its quotes. Chunks before the last carry `"usage": null`.
+    """
+    end = len(tail)
+    while (at := tail.rfind(b'"usage"', 0, end)) >= 0:
+        found = _USAGE_OBJECT.match(tail, at)
+        if found:
+            span = tail[found.end() : found.end() + _USAGE_SPAN]
+            prompt, completion = _PROMPT_TOKENS.search(span), _COMPLETION_TOKENS.search(span)
+            if prompt and completion:
+                return int(prompt[1]), int(completion[1])
+        end = at
+    return None
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What one relayed request came to, for the meter; filled in as it goes."""
+
+    status: int = 0  # the status the client was sent; 0 until one was
+    events: int = 0  # SSE `data:` events sent
+    size: int = 0  # body bytes sent
+    usage: tuple[int, int] | None = None  # (prompt, completion) as the upstream counted them
+
+    def completion_estimate(self) -> int:
+        """Completion tokens when the upstream sent no count."""
+        # A streamed chunk carries about a token; a whole answer about one
+        # per 4 bytes (its JSON frame counts too: an estimate errs high).
+        return self.events if self.events else self.size // 4
+
+
 @dataclass(frozen=True)
 class UpstreamRequest:
     target: Target
@@ -53,6 +103,8 @@ class UpstreamRequest:
     content_type: str = "application/json"
     # Whether a failed reply means "try the next key"; each protocol says it its own way.
     refusal: Callable[[int, bytes], str | None] = refusal
+    # Where a relayed answer states its token counts; so does this.
+    usage: UsageReader = openai_usage
 
 
 @dataclass(frozen=True)
@@ -153,12 +205,17 @@ class Relay:
         resp.release()
         return Reply(resp.status, _passed_headers(resp), first + rest)
 
-    async def stream(self, req: UpstreamRequest, send: Send, done_marker: bytes | None = _DONE) -> None:
+    async def stream(
+        self, req: UpstreamRequest, send: Send, done_marker: bytes | None = _DONE, outcome: Outcome | None = None
+    ) -> Outcome:
         """Relay the upstream reply to `send` as it arrives.
 
         Raises HTTPError only before anything was sent. Cancelling the task
         (the browser went away) closes the upstream connection at once.
+        `outcome` is filled in as the relay goes, so a caller whose task was
+        cancelled still learns how far it got.
         """
+        outcome = Outcome() if outcome is None else outcome
         resp, first = await self._open_with_keys(req)
         try:
             headers = _passed_headers(resp)
@@ -167,22 +224,30 @@ class Relay:
                 headers += _STREAM_HEADERS
             if resp.status >= 400:
                 headers.append((b"content-length", str(len(first)).encode()))
+                outcome.status, outcome.size = resp.status, len(first)
                 await send({"type": "http.response.start", "status": resp.status, "headers": headers})
                 await send({"type": "http.response.body", "body": first})
                 resp.release()
-                return
+                return outcome
             await send({"type": "http.response.start", "status": resp.status, "headers": headers})
+            outcome.status = resp.status
             await send({"type": "http.response.body", "body": first, "more_body": True})
             before = last = first
+            events, size = first.count(b"data:"), len(first)
             failure = ""
             try:
                 async for chunk in resp.content.iter_any():
                     await send({"type": "http.response.body", "body": chunk, "more_body": True})
                     before, last = last, chunk
+                    events += chunk.count(b"data:")
+                    size += len(chunk)
             except TimeoutError:
                 failure = f"the upstream went silent for {self.timeout:g} seconds mid-answer"
             except aiohttp.ClientError:
                 failure = "the upstream connection broke mid-answer"
+            finally:
+                outcome.events, outcome.size = events, size
+            outcome.usage = req.usage(first, last if before is last else before + last)
             if event_stream and done_marker and not failure and done_marker not in (before[-64:] + last[-64:]):
                 failure = "the upstream ended the answer early"
             if failure:
@@ -194,6 +259,7 @@ class Relay:
             else:
                 resp.release()
             await send({"type": "http.response.body", "body": b""})
+            return outcome
         finally:
             # Without this, a cancelled relay (browser gone) would leave the
             # upstream generating tokens someone pays for.
@@ -201,14 +267,21 @@ class Relay:
                 resp.close()
 
     async def stream_translated(
-        self, req: UpstreamRequest, send: Send, translator: StreamTranslator, error: Callable[[int, bytes], bytes]
-    ) -> None:
+        self,
+        req: UpstreamRequest,
+        send: Send,
+        translator: StreamTranslator,
+        error: Callable[[int, bytes], bytes],
+        outcome: Outcome | None = None,
+    ) -> Outcome:
         """Relay a provider's event stream as OpenAI chunks.
 
         The same guarantees as stream(): errors before the first byte keep
         their status (in the one error shape), a broken stream ends with an
-        error event and no [DONE], and cancelling closes the upstream.
+        error event and no [DONE], and cancelling closes the upstream. The
+        token counts are the translator's, which reads every event anyway.
         """
+        outcome = Outcome() if outcome is None else outcome
         resp, first = await self._open_with_keys(req)
         try:
             if resp.status >= 400:
@@ -218,25 +291,33 @@ class Relay:
                     (b"content-type", b"application/json"),
                     (b"content-length", str(len(body)).encode()),
                 ]
+                outcome.status, outcome.size = resp.status, len(body)
                 await send({"type": "http.response.start", "status": resp.status, "headers": headers})
                 await send({"type": "http.response.body", "body": body})
                 resp.release()
-                return
+                return outcome
             headers = [(b"content-type", b"text/event-stream; charset=utf-8"), *_STREAM_HEADERS]
             await send({"type": "http.response.start", "status": 200, "headers": headers})
+            outcome.status = 200
             failure = ""
+            events = size = 0
             try:
                 out = translator.feed(first)
                 if out:
                     await send({"type": "http.response.body", "body": out, "more_body": True})
+                    events, size = out.count(b"data:"), len(out)
                 async for chunk in resp.content.iter_any():
                     out = translator.feed(chunk)
                     if out:
                         await send({"type": "http.response.body", "body": out, "more_body": True})
+                        events += out.count(b"data:")
+                        size += len(out)
             except TimeoutError:
                 failure = f"the upstream went silent for {self.timeout:g} seconds mid-answer"
             except aiohttp.ClientError:
                 failure = "the upstream connection broke mid-answer"
+            finally:
+                outcome.events, outcome.size, outcome.usage = events, size, translator.usage
             tail, ended_badly = translator.end()
             if failure:
                 tail = error_event(failure)
@@ -247,7 +328,10 @@ class Relay:
                 resp.close()
             else:
                 resp.release()
+            # end() may have read the last event (one without its blank line).
+            outcome.usage = translator.usage
             await send({"type": "http.response.body", "body": tail, "more_body": False})
+            return outcome
         finally:
             if not resp.closed:
                 resp.close()

@@ -1,91 +1,86 @@
-"""Lock out a client address that keeps sending wrong access codes.
+"""Lock out a client address that keeps sending wrong codes.
 
 After `max_failures` wrong codes within `window` seconds the address is
 locked for `lockout` seconds; each further lockout of the same address
-doubles, up to `max_lockout`. While locked, even the right code is refused:
-otherwise a brute force would learn the moment it guessed right.
+within a day doubles, up to `max_lockout`. While locked, even the right
+code is refused: otherwise a brute force would learn the moment it guessed
+right. State lives in the store, so instances sharing Redis share lockouts.
 """
 
 from __future__ import annotations
 
+import json
 import time
-from collections import deque
-from collections.abc import Callable
-from dataclasses import dataclass, field
 
+from chatnext import metrics
+from chatnext.store import Store
 
-@dataclass
-class _Record:
-    failures: deque[float] = field(default_factory=deque)
-    locked_until: float = 0.0
-    lockouts: int = 0
+RECENT_FAILURES = 500  # kept for the admin page
 
 
 class Throttle:
     def __init__(
         self,
+        store: Store,
         *,
         max_failures: int = 5,
         window: float = 600.0,
         lockout: float = 600.0,
         max_lockout: float = 86_400.0,
-        clock: Callable[[], float] = time.monotonic,
-        max_tracked: int = 100_000,
     ) -> None:
+        self.store = store
         self.max_failures = max_failures
         self.window = window
         self.lockout = lockout
         self.max_lockout = max_lockout
-        self.clock = clock
-        self.max_tracked = max_tracked
-        self._records: dict[str, _Record] = {}
+        # Addresses this process saw fail: only those need their count reset on success.
+        self._failed: set[str] = set()
 
-    def retry_after(self, ip: str) -> float:
+    async def retry_after(self, ip: str) -> float:
         """Seconds until `ip` may try again; 0 when it is not locked."""
-        record = self._records.get(ip)
-        if record is None:
-            return 0.0
-        return max(0.0, record.locked_until - self.clock())
+        found = await self.store.get(f"lock:{ip}")
+        return 0.0 if found is None else max(found[1], 0.0)
 
-    def failure(self, ip: str) -> float:
+    async def failure(self, ip: str, tag: str) -> float:
         """Count a wrong code; returns the lockout it started (0 if none)."""
-        now = self.clock()
-        record = self._records.get(ip)
-        if record is None:
-            self._forget_stale(now)
-            record = self._records[ip] = _Record()
-        elif record.lockouts and now - record.locked_until > self.max_lockout:
-            # A day of good behaviour since the last lockout: start over.
-            record.lockouts = 0
-        failures = record.failures
-        while failures and now - failures[0] > self.window:
-            failures.popleft()
-        failures.append(now)
-        if len(failures) < self.max_failures:
+        if len(self._failed) > 100_000:
+            self._failed.clear()
+        self._failed.add(ip)
+        entry = json.dumps({"ip": ip, "at": time.time(), "hash": tag})
+        await self.store.push("failures", entry, RECENT_FAILURES)
+        count = await self.store.incr(f"fail:{ip}", 1, ttl=self.window)
+        # Exactly the Nth failure locks, so two instances counting at once lock once.
+        if count != self.max_failures:
             return 0.0
-        failures.clear()
-        duration: float = min(self.lockout * 2.0**record.lockouts, self.max_lockout)
-        record.lockouts += 1
-        record.locked_until = now + duration
+        # Only the instance that counted the Nth failure gets here, so this
+        # read-then-write of the strike count does not race.
+        found = await self.store.get(f"strikes:{ip}")
+        strikes = int(found[0]) + 1 if found and found[0].isdigit() else 1
+        duration: float = min(self.lockout * 2.0 ** (strikes - 1), self.max_lockout)
+        # A day of good behaviour after this lockout ends, and doubling starts over.
+        await self.store.set(f"strikes:{ip}", str(strikes), ttl=duration + self.max_lockout)
+        await self.store.set(f"lock:{ip}", str(int(duration)), ttl=duration)
+        await self.store.delete(f"fail:{ip}")
+        metrics.lockout()
         return duration
 
-    def success(self, ip: str) -> None:
-        record = self._records.get(ip)
-        if record is not None:
-            record.failures.clear()
+    async def success(self, ip: str) -> None:
+        if ip in self._failed:
+            self._failed.discard(ip)
+            await self.store.delete(f"fail:{ip}")
 
-    def locked(self) -> dict[str, float]:
+    async def locked(self) -> dict[str, float]:
         """Currently locked addresses and the seconds left."""
-        now = self.clock()
-        return {ip: r.locked_until - now for ip, r in self._records.items() if r.locked_until > now}
+        return {key.removeprefix("lock:"): left for key, _, left in await self.store.scan("lock:")}
 
-    def _forget_stale(self, now: float) -> None:
-        if len(self._records) < self.max_tracked:
-            return
-        horizon = max(self.window, self.max_lockout)
-        for ip in [
-            ip
-            for ip, r in self._records.items()
-            if r.locked_until < now - horizon and (not r.failures or now - r.failures[-1] > self.window)
-        ]:
-            del self._records[ip]
+    async def unlock(self, ip: str) -> None:
+        await self.store.delete(f"lock:{ip}", f"fail:{ip}", f"strikes:{ip}")
+
+    async def recent_failures(self, count: int = 100) -> list[dict[str, object]]:
+        found = []
+        for raw in await self.store.recent("failures", count):
+            try:
+                found.append(json.loads(raw))
+            except ValueError:
+                continue
+        return found

@@ -193,6 +193,15 @@ class ChatApp:
     def choose(self, field: str, value: str) -> None:
         self.page.locator(f"#{field}").select_option(value)
 
+    def sign_in(self, code: str, settings: str = "Settings", back: str = "Back") -> None:
+        """Sign in with an access code on the settings page (Enter submits), then back to the chat."""
+        self.open_settings(settings)
+        box = self.page.locator("#accessCode")
+        box.fill(code)
+        box.press("Enter")
+        expect(self.page.locator(".signed-in")).to_be_visible()
+        self.back(back)
+
     def use_model(self, model: str, label: str | None = None) -> None:
         """Pick `model` (an id: name or name@provider); the heading shows its label."""
         self.open_settings()

@@ -411,6 +411,14 @@ def test_stream_maps_the_stop_reason(stop_reason: str, finish: str) -> None:
     assert finish_reasons(out) == [finish]
 
 
+def test_the_translator_tells_the_meter_the_final_counts_asked_for_or_not() -> None:
+    translator = StreamTranslator(MODEL, include_usage=False)
+    translator.feed(HEAD + text_delta("x"))
+    assert translator.usage is None  # message_start's output count is not the answer's
+    translator.feed(message_delta() + MESSAGE_STOP)
+    assert translator.usage == (30, 15)
+
+
 def test_error_mid_stream_ends_with_an_error_event_and_no_done() -> None:
     translator = StreamTranslator(MODEL, include_usage=True)
     out = translator.feed(HEAD + text_delta("par") + text_delta("tial") + OVERLOADED)

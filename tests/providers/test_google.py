@@ -394,6 +394,15 @@ def test_usage_may_come_after_the_finish_reason() -> None:
     assert usages(out) == [{"prompt_tokens": 2, "completion_tokens": 5, "total_tokens": 7}]
 
 
+def test_the_translator_tells_the_meter_the_running_counts() -> None:
+    translator = google.StreamTranslator("m", include_usage=False)
+    assert translator.usage is None
+    translator.feed(gemini_event((False, "hi"), usage={"promptTokenCount": 7, "candidatesTokenCount": 2}))
+    assert translator.usage == (7, 2)
+    translator.feed(gemini_event((False, "!"), finish="STOP", usage=USAGE))
+    assert translator.usage == (7, 7)
+
+
 def test_no_usage_chunk_when_gemini_sent_no_usage() -> None:
     out, _ = translate(gemini_event((False, "hi"), finish="STOP"), include_usage=True)
     assert usages(out) == []

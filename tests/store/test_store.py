@@ -106,6 +106,16 @@ async def test_usage_totals_per_day_code_and_model(store: Store) -> None:
     assert [(r.day, r.requests) for r in both_days] == [(day_of(yesterday), 1), (today, 2)]
 
 
+async def test_a_batch_of_records_counts_like_the_records_one_by_one(store: Store) -> None:
+    now = time.time()
+    batch = [UsageRecord(now, "carol", "gpt-4o", "openai", n, 2 * n, 0.5, 200 if n else 502, 1.0) for n in range(5)]
+    await store.record_usages(batch)
+    await store.record_usages([])
+    (row,) = await store.usage(day_of(now), code="carol")
+    assert (row.requests, row.errors, row.prompt_tokens, row.completion_tokens) == (5, 1, 10, 20)
+    assert row.cost == pytest.approx(2.5)
+
+
 async def test_two_handles_on_one_store_share_state(
     store: Store, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:

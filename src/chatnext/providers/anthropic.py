@@ -276,6 +276,7 @@ class StreamTranslator:
         self._finish = "stop"
         self._prompt_tokens = 0
         self._completion_tokens = 0
+        self._counted = False  # message_delta brought the final counts
         self._outcome: str | None = None  # "" once the answer is complete, else the failure
 
     def feed(self, data: bytes) -> bytes:
@@ -288,6 +289,11 @@ class StreamTranslator:
             if self._outcome is not None:
                 break
         return b"".join(out)
+
+    @property
+    def usage(self) -> tuple[int, int] | None:
+        """(prompt, completion) tokens as Anthropic counted them; None before its final count."""
+        return (self._prompt_tokens, self._completion_tokens) if self._counted else None
 
     def end(self) -> tuple[bytes, str]:
         if self._outcome is None:
@@ -338,6 +344,7 @@ class StreamTranslator:
         if isinstance(delta, dict) and delta.get("stop_reason"):
             self._finish = _finish(delta["stop_reason"])
         self._note_usage(event.get("usage"))
+        self._counted = self._counted or isinstance(event.get("usage"), dict)
         return b""
 
     def _note_usage(self, usage: Any) -> None:

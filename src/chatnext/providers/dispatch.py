@@ -36,11 +36,24 @@ def upstream_model(model: Model) -> str:
     return model.label if model.provider == "azure" else model.name
 
 
-def _body(payload: dict[str, Any], body: bytes, model: str) -> bytes:
+def _asks_usage(payload: dict[str, Any]) -> bool:
+    options = payload.get("stream_options")
+    return isinstance(options, dict) and bool(options.get("include_usage"))
+
+
+def _body(payload: dict[str, Any], body: bytes, model: str, want_usage: bool) -> bytes:
     shaped = shape_request(payload, model)
-    if shaped is None and payload.get("model") == model:
+    # The usage chunk is how a pass-through stream gets metered without
+    # parsing its events; the web page asks for it already, so most bodies
+    # go out as they came.
+    add_usage = want_usage and not _asks_usage(payload)
+    if shaped is None and payload.get("model") == model and not add_usage:
         return body
-    return json.dumps({**(shaped or payload), "model": model}).encode()
+    out = {**(shaped or payload), "model": model}
+    if add_usage:
+        options = payload.get("stream_options")
+        out["stream_options"] = {**(options if isinstance(options, dict) else {}), "include_usage": True}
+    return json.dumps(out).encode()
 
 
 def plan_chat(provider: Provider, model: Model, payload: dict[str, Any], body: bytes, user_key: str | None) -> ChatPlan:
@@ -77,7 +90,7 @@ def plan_chat(provider: Provider, model: Model, payload: dict[str, Any], body: b
             error=google.error_body_for,
         )
     path = provider.spec.chat_path.replace("{model}", name)
-    if protocol == AZURE_PROTOCOL:
-        # Azure takes the deployment from the path; the body names the model.
-        return ChatPlan(UpstreamRequest(target, "POST", path, _body(payload, body, model.name), None, user_key), stream)
-    return ChatPlan(UpstreamRequest(target, "POST", path, _body(payload, body, name), None, user_key), stream)
+    # Azure takes the deployment from the path; the body names the model.
+    named = model.name if protocol == AZURE_PROTOCOL else name
+    sent = _body(payload, body, named, stream and provider.spec.stream_usage)
+    return ChatPlan(UpstreamRequest(target, "POST", path, sent, None, user_key), stream)

@@ -351,6 +351,11 @@ class StreamTranslator:
             return self._writer.delta(reasoning=text, role=role)
         return self._writer.delta(content=text, role=role)
 
+    @property
+    def usage(self) -> tuple[int, int] | None:
+        """(prompt, completion) tokens from the latest usageMetadata: Gemini's counts are running totals."""
+        return None if self._usage is None else _usage(self._usage)
+
     def end(self) -> tuple[bytes, str]:
         # An upstream may close without the blank line after its last event.
         tail = self.feed(b"\n\n") if self._parser.pending and not self._failure else b""

@@ -140,3 +140,7 @@ class StreamTranslator(Protocol):
         mid-stream was already passed on by feed(), so end() returns b"";
         a stream that just stopped gets error_event(failure) here.
         """
+
+    @property
+    def usage(self) -> tuple[int, int] | None:
+        """(prompt, completion) tokens the provider reported so far; None when it sent none."""

@@ -32,6 +32,9 @@ class ProviderSpec:
     auth_prefix: str = "Bearer "
     models: tuple[str, ...] = ()  # built-in defaults, shown once the provider is configured
     custom: bool = False  # added by CUSTOM_PROVIDERS; may need no key (Ollama)
+    # Accepts stream_options.include_usage, so a streamed answer ends with its
+    # token counts. Others may refuse the unknown field: their usage is estimated.
+    stream_usage: bool = False
 
 
 SPECS: tuple[ProviderSpec, ...] = (
@@ -62,6 +65,7 @@ SPECS: tuple[ProviderSpec, ...] = (
             "o4-mini",
             "dall-e-3",
         ),
+        stream_usage=True,
     ),
     ProviderSpec(
         "azure",
@@ -73,6 +77,7 @@ SPECS: tuple[ProviderSpec, ...] = (
         protocol=AZURE_PROTOCOL,
         auth_header="api-key",
         auth_prefix="",
+        stream_usage=True,
     ),
     ProviderSpec(
         "anthropic",
@@ -112,6 +117,7 @@ SPECS: tuple[ProviderSpec, ...] = (
         "chat/completions",
         "models",
         models=("deepseek-chat", "deepseek-reasoner"),
+        stream_usage=True,
     ),
     ProviderSpec(
         "moonshot",
@@ -130,6 +136,7 @@ SPECS: tuple[ProviderSpec, ...] = (
         "compatible-mode/v1/chat/completions",
         "compatible-mode/v1/models",
         models=("qwen-max", "qwen-plus", "qwen-turbo", "qwen-vl-plus", "qwq-plus"),
+        stream_usage=True,
     ),
     ProviderSpec(
         "bytedance",
@@ -157,6 +164,7 @@ SPECS: tuple[ProviderSpec, ...] = (
         "v1/chat/completions",
         "v1/models",
         models=("deepseek-ai/DeepSeek-V3", "deepseek-ai/DeepSeek-R1", "Qwen/Qwen2.5-72B-Instruct"),
+        stream_usage=True,
     ),
     ProviderSpec(
         "xai",
@@ -166,6 +174,7 @@ SPECS: tuple[ProviderSpec, ...] = (
         "v1/chat/completions",
         "v1/models",
         models=("grok-4", "grok-3", "grok-3-mini"),
+        stream_usage=True,
     ),
 )
 

@@ -31,7 +31,7 @@ class _About:
         try:
             if not services.settings.enable_balance_query:
                 raise HTTPError(404, "balance_query_disabled", "the balance query is off (ENABLE_BALANCE_QUERY)")
-            user_key = services.authorize(request.scope)
+            user_key = (await services.authorize(request.scope)).user_key
         except HTTPError as exc:
             return error_response(exc.status, exc.code, exc.msg, exc.headers)
         answer = await query_balance(services.relay, services.targets["openai"], user_key)

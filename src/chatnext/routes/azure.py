@@ -15,7 +15,7 @@ from chatnext.asgi import header
 from chatnext.auth import bearer_token
 from chatnext.errors import HTTPError
 from chatnext.models import AZURE, is_gpt4_class
-from chatnext.relay import UpstreamRequest
+from chatnext.relay import Outcome, UpstreamRequest
 from chatnext.routes.relayed import RelayRoute, query, refuse_model
 from chatnext.services import json_object
 
@@ -39,7 +39,8 @@ class AzureRoute(RelayRoute):
         if not _DEPLOYMENT.fullmatch(deployment):
             raise HTTPError(400, "invalid_deployment", "the deployment name has characters Azure does not allow")
         token = bearer_token(header(scope, b"authorization")) or (header(scope, b"api-key") or "").strip()
-        user_key = services.authorize(scope, token)
+        caller = await services.authorize(scope, token)
+        user_key = caller.user_key
         body = await self.body(scope, receive) or b""
         payload = json_object(body)
         model = services.models.azure_deployment(deployment)
@@ -55,4 +56,15 @@ class AzureRoute(RelayRoute):
         version = query(scope).get("api-version", "")
         params = {"api-version": version} if _API_VERSION.fullmatch(version) else None
         req = UpstreamRequest(target, "POST", f"deployments/{deployment}/{path}", body, params, user_key)
-        await self.stream(req, receive, send)
+        if path != "chat/completions":
+            await self.stream(req, receive, send)
+            return
+        # Metered as the model the deployment serves, when CUSTOM_MODELS says.
+        # The body goes as it came: the client picked the api-version, and
+        # older ones refuse stream_options, so answers without usage are estimated.
+        ticket = await services.meter.admit(caller, f"{model.name if model else deployment}@{AZURE}", payload)
+
+        async def run(outcome: Outcome) -> None:
+            await self.stream(req, receive, send, outcome=outcome)
+
+        await self.metered(ticket, bool(payload.get("stream")), run)

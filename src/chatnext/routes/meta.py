@@ -26,7 +26,7 @@ async def public_config(request: Request) -> Response:
     table = await services.catalog.current()
     return JSONResponse(
         {
-            "needCode": bool(s.code),
+            "needCode": services.access.need_code,
             "hideUserApiKey": s.hide_user_api_key,
             "disableGPT4": s.disable_gpt4,
             "hideBalanceQuery": not s.enable_balance_query,

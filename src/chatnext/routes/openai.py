@@ -13,9 +13,10 @@ from typing import Any
 from starlette.types import Receive, Scope, Send
 
 from chatnext.asgi import until_disconnect
+from chatnext.auth import Caller
 from chatnext.errors import HTTPError
 from chatnext.providers.dispatch import ChatPlan, plan_chat
-from chatnext.relay import UpstreamRequest
+from chatnext.relay import Outcome, UpstreamRequest, openai_usage
 from chatnext.routes.relayed import RelayRoute, query, refuse_model, with_model
 from chatnext.services import json_object
 
@@ -40,10 +41,11 @@ class OpenAIRoute(RelayRoute):
         if scope["method"] not in methods:
             raise HTTPError(405, "method_not_allowed", f"{path} does not accept {scope['method']}")
         services = self.services
-        user_key = services.authorize(scope)
+        caller = await services.authorize(scope)
+        user_key = caller.user_key
         body = await self.body(scope, receive)
         if path == CHAT:
-            await self._chat(scope, receive, send, json_object(body or b""), body or b"", user_key)
+            await self._chat(scope, receive, send, json_object(body or b""), body or b"", caller)
             return
         target = services.providers["openai"].target
         if body is not None:
@@ -61,7 +63,7 @@ class OpenAIRoute(RelayRoute):
             await self.stream(req, receive, send)
 
     async def _chat(
-        self, scope: Scope, receive: Receive, send: Send, payload: dict[str, Any], body: bytes, user_key: str | None
+        self, scope: Scope, receive: Receive, send: Send, payload: dict[str, Any], body: bytes, caller: Caller
     ) -> None:
         services = self.services
         model = payload.get("model")
@@ -77,23 +79,32 @@ class OpenAIRoute(RelayRoute):
                 "provider_not_configured",
                 f"{model} belongs to {resolved.provider}, which this server has no URL for",
             )
-        plan = plan_chat(provider, resolved, payload, body, user_key)
-        if plan.translator is None:
-            await self.stream(plan.request, receive, send)
-        elif plan.stream:
-            assert plan.error is not None
-            run = services.relay.stream_translated(plan.request, send, plan.translator(), plan.error)
-            await until_disconnect(run, receive)
-        else:
-            await until_disconnect(self._translated_reply(plan, send), receive)
+        ticket = await services.meter.admit(caller, resolved.key, payload)
 
-    async def _translated_reply(self, plan: ChatPlan, send: Send) -> None:
+        async def run(outcome: Outcome) -> None:
+            plan = plan_chat(provider, resolved, payload, body, caller.user_key)
+            if plan.translator is None:
+                await self.stream(plan.request, receive, send, outcome=outcome)
+            elif plan.stream:
+                assert plan.error is not None
+                relayed = services.relay.stream_translated(plan.request, send, plan.translator(), plan.error, outcome)
+                await until_disconnect(relayed, receive)
+            else:
+                await until_disconnect(self._translated_reply(plan, send, outcome), receive)
+
+        await self.metered(ticket, bool(payload.get("stream")), run)
+
+    async def _translated_reply(self, plan: ChatPlan, send: Send, outcome: Outcome) -> None:
         assert plan.response is not None and plan.error is not None
         reply = await self.services.relay.fetch(plan.request)
         body = plan.response(reply.body) if reply.status < 400 else plan.error(reply.status, reply.body)
         headers = [(k, v) for k, v in reply.headers if k not in (b"content-type", b"content-encoding")]
         headers += [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+        # The translated answer is OpenAI's chat.completion: its usage reads like a pass-through one's.
+        outcome.usage = openai_usage(b"", body) if reply.status < 400 else None
+        outcome.size = len(body)
         await send({"type": "http.response.start", "status": reply.status, "headers": headers})
+        outcome.status = reply.status
         await send({"type": "http.response.body", "body": body})
 
     async def _filtered_models(self, req: UpstreamRequest, send: Send) -> None:

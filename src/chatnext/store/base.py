@@ -90,6 +90,9 @@ class Store(Protocol):
 
     async def record_usage(self, record: UsageRecord) -> None: ...
 
+    async def record_usages(self, records: list[UsageRecord]) -> None:
+        """Several records in one write (the meter's batches)."""
+
     async def usage(self, since_day: str, code: str | None = None) -> list[UsageRow]:
         """Daily totals from `since_day` (inclusive), of one code or all."""
 

@@ -122,31 +122,36 @@ class RedisStore:
         return [str(item) for item in items]
 
     async def record_usage(self, record: UsageRecord) -> None:
-        r = record
-        day_key = f"{PREFIX}usage:{day_of(r.at)}"
-        group = "\t".join((r.code, r.model, r.provider))
-        event = json.dumps(
-            [
-                r.at,
-                r.code,
-                r.model,
-                r.provider,
-                r.prompt_tokens,
-                r.completion_tokens,
-                r.cost,
-                r.status,
-                r.duration,
-                r.estimated,
-            ]
-        )
+        await self.record_usages([record])
+
+    async def record_usages(self, records: list[UsageRecord]) -> None:
+        if not records:
+            return
         async with self.client.pipeline(transaction=True) as pipe:
-            pipe.hincrby(day_key, f"{group}\trequests", 1)
-            pipe.hincrby(day_key, f"{group}\terrors", int(r.status >= 400))
-            pipe.hincrby(day_key, f"{group}\tprompt_tokens", r.prompt_tokens)
-            pipe.hincrby(day_key, f"{group}\tcompletion_tokens", r.completion_tokens)
-            pipe.hincrbyfloat(day_key, f"{group}\tcost", r.cost)
-            pipe.expire(day_key, USAGE_DAYS_KEPT * 86400)
-            pipe.lpush(f"{PREFIX}requests", event)
+            for r in records:
+                day_key = f"{PREFIX}usage:{day_of(r.at)}"
+                group = "\t".join((r.code, r.model, r.provider))
+                event = json.dumps(
+                    [
+                        r.at,
+                        r.code,
+                        r.model,
+                        r.provider,
+                        r.prompt_tokens,
+                        r.completion_tokens,
+                        r.cost,
+                        r.status,
+                        r.duration,
+                        r.estimated,
+                    ]
+                )
+                pipe.hincrby(day_key, f"{group}\trequests", 1)
+                pipe.hincrby(day_key, f"{group}\terrors", int(r.status >= 400))
+                pipe.hincrby(day_key, f"{group}\tprompt_tokens", r.prompt_tokens)
+                pipe.hincrby(day_key, f"{group}\tcompletion_tokens", r.completion_tokens)
+                pipe.hincrbyfloat(day_key, f"{group}\tcost", r.cost)
+                pipe.expire(day_key, USAGE_DAYS_KEPT * 86400)
+                pipe.lpush(f"{PREFIX}requests", event)
             pipe.ltrim(f"{PREFIX}requests", 0, REQUESTS_KEPT - 1)
             await pipe.execute()
 

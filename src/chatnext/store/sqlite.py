@@ -147,13 +147,30 @@ class SQLiteStore:
         return await self._run(lambda db: self._write(db, lambda db: self._add(db, key, amount, ttl, self.clock())))
 
     async def reserve(self, counters: list[Counter]) -> int | None:
+        # One read and one write statement for all the counters: a chat
+        # request of a code with limits waits for this before it goes upstream.
         def work(db: sqlite3.Connection) -> int | None:
             now = self.clock()
+            keys = list({c.key: None for c in counters})
+            marks = ",".join("?" * len(keys))
+            found: dict[str, tuple[float, float | None]] = {
+                key: (float(num), expires)
+                for key, num, expires in db.execute(f"SELECT key, num, expires FROM kv WHERE key IN ({marks})", keys)
+                if expires is None or expires > now
+            }
             for i, c in enumerate(counters):
-                if c.limit is not None and self._counter(db, c.key, now)[0] + c.amount > c.limit:
+                if c.limit is not None and found.get(c.key, (0.0, None))[0] + c.amount > c.limit:
                     return i
             for c in counters:
-                self._add(db, c.key, c.amount, c.ttl, now)
+                value, expires = found.get(c.key, (0.0, None))
+                if value == 0.0 and expires is None:
+                    expires = None if c.ttl is None else now + c.ttl
+                found[c.key] = (value + c.amount, expires)
+            db.executemany(
+                "INSERT INTO kv (key, num, expires) VALUES (?, ?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET num = excluded.num, expires = excluded.expires",
+                [(key, *found[key]) for key in keys],
+            )
             return None
 
         return await self._run(lambda db: self._write(db, work))
@@ -206,43 +223,49 @@ class SQLiteStore:
     # --- usage ---------------------------------------------------------------
 
     async def record_usage(self, record: UsageRecord) -> None:
-        r = record
+        await self.record_usages([record])
 
+    async def record_usages(self, records: list[UsageRecord]) -> None:
         def work(db: sqlite3.Connection) -> None:
-            db.execute(
-                "INSERT INTO requests (at, code, model, provider, prompt_tokens, completion_tokens, cost, status, "
-                "duration, estimated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    r.at,
-                    r.code,
-                    r.model,
-                    r.provider,
-                    r.prompt_tokens,
-                    r.completion_tokens,
-                    r.cost,
-                    r.status,
-                    r.duration,
-                    int(r.estimated),
-                ),
-            )
-            db.execute(
-                "INSERT INTO usage_daily VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?) "
-                "ON CONFLICT (day, code, model, provider) DO UPDATE SET requests = requests + 1, "
-                "errors = errors + excluded.errors, prompt_tokens = prompt_tokens + excluded.prompt_tokens, "
-                "completion_tokens = completion_tokens + excluded.completion_tokens, cost = cost + excluded.cost",
-                (
-                    day_of(r.at),
-                    r.code,
-                    r.model,
-                    r.provider,
-                    int(r.status >= 400),
-                    r.prompt_tokens,
-                    r.completion_tokens,
-                    r.cost,
-                ),
-            )
+            for r in records:
+                self._record(db, r)
 
-        await self._run(lambda db: self._write(db, work))
+        if records:
+            await self._run(lambda db: self._write(db, work))
+
+    def _record(self, db: sqlite3.Connection, r: UsageRecord) -> None:
+        db.execute(
+            "INSERT INTO requests (at, code, model, provider, prompt_tokens, completion_tokens, cost, status, "
+            "duration, estimated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                r.at,
+                r.code,
+                r.model,
+                r.provider,
+                r.prompt_tokens,
+                r.completion_tokens,
+                r.cost,
+                r.status,
+                r.duration,
+                int(r.estimated),
+            ),
+        )
+        db.execute(
+            "INSERT INTO usage_daily VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?) "
+            "ON CONFLICT (day, code, model, provider) DO UPDATE SET requests = requests + 1, "
+            "errors = errors + excluded.errors, prompt_tokens = prompt_tokens + excluded.prompt_tokens, "
+            "completion_tokens = completion_tokens + excluded.completion_tokens, cost = cost + excluded.cost",
+            (
+                day_of(r.at),
+                r.code,
+                r.model,
+                r.provider,
+                int(r.status >= 400),
+                r.prompt_tokens,
+                r.completion_tokens,
+                r.cost,
+            ),
+        )
 
     async def usage(self, since_day: str, code: str | None = None) -> list[UsageRow]:
         def work(db: sqlite3.Connection) -> list[UsageRow]:

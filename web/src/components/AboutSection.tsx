@@ -1,12 +1,18 @@
 // Settings -> About (version, newer release) and Balance (ENABLE_BALANCE_QUERY).
 // Once up to date, nothing asks for attention: no notice, no badge.
 import { useEffect, useState } from "preact/hooks";
-import { locale, t } from "../i18n";
+import { locale, withTexts } from "../i18n";
+import { aboutEn } from "../i18n/about.en";
+import { aboutZhCN } from "../i18n/about.zh-CN";
 import { authHeader } from "../lib/api";
 import { useStore } from "../lib/store";
 import { formatMoney, loadBalance, loadVersion, USAGE_PAGE, versionInfo, type Balance } from "../state/about";
 import { serverConfig } from "../state/serverConfig";
+import { session } from "../state/session";
 import { settings } from "../state/settings";
+
+// Loaded with the settings page, not with the first screen.
+const t = withTexts({ en: aboutEn, "zh-CN": aboutZhCN });
 
 const NOTICE = { padding: "8px 12px", margin: "8px 0", borderLeft: "3px solid var(--accent)", borderRadius: "8px", background: "var(--accent-soft)" };
 const NUMBERS = { display: "grid", gridTemplateColumns: "max-content max-content", gap: "2px 16px", margin: "6px 0" };
@@ -51,16 +57,17 @@ function BalanceView({ balance }: { balance: Balance }) {
 export function AboutSection() {
   const info = useStore(versionInfo);
   const config = useStore(serverConfig);
-  const { accessCode, apiKey } = useStore(settings);
+  const { apiKey } = useStore(settings);
+  const signedIn = useStore(session).active;
   const [balance, setBalance] = useState<Balance | null>(null);
 
   useEffect(() => void loadVersion(), []);
   useEffect(() => {
     if (!config.balanceQuery) return setBalance(null);
     let live = true;
-    void loadBalance(authHeader(accessCode, apiKey)).then((b) => live && setBalance(b));
+    void loadBalance(authHeader(apiKey)).then((b) => live && setBalance(b));
     return () => void (live = false);
-  }, [accessCode, apiKey, config.balanceQuery]);
+  }, [signedIn, apiKey, config.balanceQuery]);
 
   const m = t();
   const current = info?.current || config.version;

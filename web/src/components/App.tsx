@@ -8,6 +8,7 @@ import { lazy } from "./Lazy";
 
 const SettingsPage = lazy(() => import("./SettingsPage").then((m) => m.SettingsPage));
 const MasksPage = lazy(() => import("./MasksPage").then((m) => m.MasksPage));
+const AdminPage = lazy(() => import("./admin/AdminPage").then((m) => m.AdminPage));
 import { Sidebar } from "./Sidebar";
 import { Toast } from "./Toast";
 
@@ -34,6 +35,7 @@ export function App() {
     return () => darkQuery.removeEventListener("change", applyLook);
   }, []);
 
+  if (location.pathname.startsWith("/admin")) return <AdminPage />;
   // Keyed by language: memoised messages redraw in the new language.
   return (
     <div class="app" key={lang}>

@@ -1,10 +1,15 @@
 // Settings -> Data: back up everything to one file, or merge a file back in.
 import { useId, useRef, useState } from "preact/hooks";
-import { t } from "../i18n";
+import { withTexts } from "../i18n";
+import { exportEn } from "../i18n/export.en";
+import { exportZhCN } from "../i18n/export.zh-CN";
 import { makeBackup, mergeBackup, readBackup, type BackupData } from "../lib/backup";
 import { backupFilename, cleanBackup, downloadText } from "../lib/exportChat";
 import { collectAll, restoreAll } from "../state/backupIO";
 import "./export.css";
+
+// Its texts load with it, not with the first screen.
+const t = withTexts({ en: exportEn, "zh-CN": exportZhCN });
 
 type Status = { kind: "busy" | "ok" | "error"; text: string } | null;
 

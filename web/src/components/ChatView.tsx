@@ -7,6 +7,7 @@ import { chats, currentId, forkChat, messages, toggleClearContext } from "../sta
 import { chatModel } from "../state/conversation";
 import { formatCost, pricing } from "../state/pricing";
 import { modelLabel, serverConfig } from "../state/serverConfig";
+import { session } from "../state/session";
 import { settings } from "../state/settings";
 import type { Message } from "../state/types";
 import { go, sidebarOpen } from "../state/ui";
@@ -40,6 +41,7 @@ export function ChatView() {
   const chat = useStore(chats).find((c) => c.id === id);
   const config = useStore(serverConfig);
   const s = useStore(settings);
+  const auth = useStore(session);
   const list = useStore(messages);
   useStore(pricing);
   const [dialog, setDialog] = useState<"settings" | "export" | null>(null);
@@ -97,7 +99,7 @@ export function ChatView() {
         )}
       </header>
       <MessageList chat={chat} />
-      {config.needCode && !s.accessCode && !s.apiKey && (
+      {config.needCode && auth.known && !auth.active && !s.apiKey && (
         <div class="auth-banner" role="note">
           <span>{t().errorUnauthorized}</span>
           <button type="button" class="button primary" onClick={() => go("settings", "accessCode")}>

@@ -1,4 +1,4 @@
-import { t } from "../i18n";
+import { locale, t } from "../i18n";
 import type { ChatError } from "../lib/api";
 import { go } from "../state/ui";
 
@@ -6,7 +6,42 @@ function wait(seconds: number): string {
   return seconds >= 90 ? t().minutes(Math.ceil(seconds / 60)) : t().seconds(Math.ceil(seconds));
 }
 
-function headline(e: ChatError): string {
+/** When a limit resets, in the user's own time: the day ("" for today) and the time. */
+export function resetTime(epochSeconds: number, now = new Date()): [string, string] {
+  const at = new Date(epochSeconds * 1000);
+  const lang = locale.get();
+  const time = at.toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit" });
+  return [at.toDateString() === now.toDateString() ? "" : at.toLocaleDateString(lang, { month: "short", day: "numeric" }), time];
+}
+
+/** One of an access code's limits is used up: which, its value, and when it resets. */
+function limitText(e: ChatError): string {
+  const m = t();
+  const lang = locale.get();
+  const v = e.limitValue;
+  let what = m.limitOther;
+  if (v !== undefined && e.limit) {
+    const count = v.toLocaleString(lang);
+    const money = new Intl.NumberFormat(lang, { style: "currency", currency: "USD" }).format(v);
+    what = {
+      requests_per_minute: m.limitRequestsPerMinute(count),
+      tokens_per_day: m.limitTokensPerDay(count),
+      tokens_per_month: m.limitTokensPerMonth(count),
+      cost_per_day: m.limitCostPerDay(money),
+      cost_per_month: m.limitCostPerMonth(money),
+    }[e.limit];
+  }
+  // A per-minute limit is over in seconds: say how long; a budget resets at a time of day.
+  let when = "";
+  if (e.resetAt && e.limit !== "requests_per_minute") when = m.resetsAt(...resetTime(e.resetAt));
+  else {
+    const left = e.retryAfter ?? (e.resetAt ? e.resetAt - Date.now() / 1000 : 0);
+    if (left > 0) when = m.limitTryIn(wait(left));
+  }
+  return m.limitAndWhen(what, when);
+}
+
+export function errorHeadline(e: ChatError): string {
   const m = t();
   switch (e.kind) {
     case "unauthorized":
@@ -15,6 +50,12 @@ function headline(e: ChatError): string {
       return m.errorWrongCode;
     case "locked":
       return m.errorLocked(wait(e.retryAfter ?? 600));
+    case "code_expired":
+      return m.errorCodeExpired;
+    case "session_expired":
+      return m.errorSessionExpired;
+    case "limit":
+      return limitText(e);
     case "own_key_forbidden":
       return m.errorOwnKeyForbidden;
     case "missing_key":
@@ -42,11 +83,11 @@ function headline(e: ChatError): string {
 
 /** An error inside the conversation: what happened, the upstream's words, the way out. */
 export function ErrorNotice({ error }: { error: ChatError }) {
-  const needsCode = error.kind === "unauthorized" || error.kind === "wrong_code";
+  const needsCode = ["unauthorized", "wrong_code", "session_expired", "code_expired"].includes(error.kind);
   const needsSettings = error.kind === "missing_key" || error.kind === "model_not_allowed" || error.kind === "own_key_forbidden";
   return (
     <div class="error-notice" role="alert">
-      <p class="error-headline">{headline(error)}</p>
+      <p class="error-headline">{errorHeadline(error)}</p>
       {error.message && (
         <p class="error-detail">
           <span class="muted">{t().errorDetail}: </span>

@@ -2,7 +2,9 @@
 // card, or Markdown on the clipboard.
 import { render, type RefObject } from "preact";
 import { useEffect, useId, useRef, useState } from "preact/hooks";
-import { locale, t } from "../i18n";
+import { locale, withTexts } from "../i18n";
+import { exportEn } from "../i18n/export.en";
+import { exportZhCN } from "../i18n/export.zh-CN";
 import * as db from "../lib/db";
 import { chatFilename, chatToJson, chatToMarkdown, copyText, dataUrlToBlob, download, downloadText, embeddedFontCss, imagesOf } from "../lib/exportChat";
 import { useStore } from "../lib/store";
@@ -13,6 +15,9 @@ import { modelLabel, serverConfig } from "../state/serverConfig";
 import type { Chat, Message, Role } from "../state/types";
 import { Icon } from "./icons";
 import "./export.css";
+
+// Its texts load with it, not with the first screen.
+const t = withTexts({ en: exportEn, "zh-CN": exportZhCN });
 
 type Status = { kind: "busy" | "ok" | "error"; text: string } | null;
 

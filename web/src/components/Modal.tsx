@@ -1,4 +1,5 @@
 import "./pages.css";
+import "./settings.css";
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef } from "preact/hooks";
 import { t } from "../i18n";

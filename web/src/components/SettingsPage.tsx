@@ -1,4 +1,5 @@
 import "./pages.css";
+import "./settings.css";
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef } from "preact/hooks";
 import { t } from "../i18n";
@@ -8,10 +9,14 @@ import { effectiveModel, serverConfig } from "../state/serverConfig";
 import { resetSettings, SEND_KEYS, settings, updateSettings, type Settings } from "../state/settings";
 import { focusField, go } from "../state/ui";
 import { AboutSection } from "./AboutSection";
+import { AccessCodeForm } from "./AccessCodeForm";
 import { BackupSection } from "./BackupSection";
 import { Icon } from "./icons";
+import { lazy } from "./Lazy";
 import { LanguageOptions, ModelOptions } from "./Options";
 import { PromptsSection } from "./PromptsSection";
+
+const UsageSection = lazy(() => import("./UsageSection").then((m) => m.UsageSection));
 
 function Field({ id, label, hint, children }: { id: string; label: string; hint?: string; children: ComponentChildren }) {
   return (
@@ -102,9 +107,7 @@ export function SettingsPage() {
         <section>
           <h2>{m.settingsAccess}</h2>
           {config.needCode && <p class="muted">{m.serverNeedsCode}</p>}
-          <Field id="accessCode" label={m.accessCode} hint={m.accessCodeHint}>
-            <input id="accessCode" type="password" autocomplete="current-password" value={s.accessCode} onChange={(e) => updateSettings({ accessCode: e.currentTarget.value.trim() })} />
-          </Field>
+          {(config.needCode || !config.loaded) && <AccessCodeForm />}
           {config.hideUserApiKey ? (
             <p class="muted">{m.ownKeyHidden}</p>
           ) : (
@@ -118,6 +121,8 @@ export function SettingsPage() {
             </>
           )}
         </section>
+
+        <UsageSection />
 
         <section>
           <h2>{m.settingsModel}</h2>

@@ -1,4 +1,5 @@
-// Texts of the About and Balance sections of the settings page (merged into en.ts).
+// Texts of the About and Balance sections of the settings page: loaded with
+// that page (AboutSection reads them through texts()), not with the first screen.
 export const aboutEn = {
   aboutTitle: "About",
   aboutLatest: (version: string) => `Latest release: ${version}`,

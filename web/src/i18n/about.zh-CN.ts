@@ -1,4 +1,4 @@
-// “关于”和“余额”两节的文字（并入 zh-CN.ts）。
+// 设置页“关于”和“余额”两节的文字：随设置页加载（AboutSection 通过 texts() 读取），不进入首屏。
 import type { aboutEn } from "./about.en";
 
 export const aboutZhCN: { [K in keyof typeof aboutEn]: (typeof aboutEn)[K] extends (...a: infer A) => string ? (...a: A) => string : string } = {

@@ -1,12 +1,10 @@
 // English texts. zh-CN.ts must have exactly these keys (a test checks).
-import { aboutEn } from "./about.en";
-import { exportEn } from "./export.en";
 import { mediaEn } from "./media.en";
+import { sessionEn } from "./session.en";
 // A function value takes parameters; everything else is plain text.
 const en = {
-  ...aboutEn,
-  ...exportEn,
   ...mediaEn,
+  ...sessionEn,
   appName: "chatnext",
   newChat: "New chat",
   untitled: "New conversation",
@@ -37,6 +35,7 @@ const en = {
   contextCleared: "Context cleared: messages above are not sent",
   fork: "Fork",
   forkedTitle: (title: string) => `${title} (fork)`,
+  export: "Export",
   you: "You",
   assistant: "Assistant",
   thinking: "Thinking…",

@@ -1,8 +1,8 @@
-// Texts of the export and backup screens (merged into en.ts).
+// Texts of the export and backup screens: loaded with them (through
+// withTexts), not with the first screen.
 const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 export const exportEn = {
-  export: "Export",
   // Export one conversation
   exportTitle: "Export conversation",
   exportClose: "Close",

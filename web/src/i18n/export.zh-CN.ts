@@ -1,8 +1,7 @@
-// 导出与备份界面的文字（并入 zh-CN.ts）。
+// 导出与备份界面的文字：随这些界面加载（通过 withTexts），不进入首屏。
 import type { exportEn } from "./export.en";
 
 export const exportZhCN: { [K in keyof typeof exportEn]: (typeof exportEn)[K] extends (...a: infer A) => string ? (...a: A) => string : string } = {
-  export: "导出",
   // 导出单个对话
   exportTitle: "导出对话",
   exportClose: "关闭",

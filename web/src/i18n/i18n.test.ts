@@ -1,4 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { aboutEn } from "./about.en";
+import { aboutZhCN } from "./about.zh-CN";
+import { exportEn } from "./export.en";
+import { exportZhCN } from "./export.zh-CN";
 import en from "./en";
 import zhCN from "./zh-CN";
 
@@ -7,6 +11,19 @@ describe("locales", () => {
     expect(Object.keys(zhCN).sort()).toEqual(Object.keys(en).sort());
     for (const key of Object.keys(en) as (keyof typeof en)[]) {
       expect(typeof zhCN[key], key).toBe(typeof en[key]);
+    }
+  });
+
+  it("packs loaded with their screen match too, and share no key with the first screen's", () => {
+    for (const [packEn, packZh] of [
+      [aboutEn, aboutZhCN],
+      [exportEn, exportZhCN],
+    ] as [Record<string, unknown>, Record<string, unknown>][]) {
+      expect(Object.keys(packZh).sort()).toEqual(Object.keys(packEn).sort());
+      for (const key of Object.keys(packEn)) {
+        expect(typeof packZh[key], key).toBe(typeof packEn[key]);
+        expect(en, key).not.toHaveProperty(key);
+      }
     }
   });
 

@@ -23,4 +23,14 @@ export function t(): Messages {
   return LOCALES[locale.get()];
 }
 
+/**
+ * t() for a lazily loaded screen with texts of its own, kept out of the first
+ * screen's bundle: the screen passes its pack in both languages and gets
+ * every text of the current language, its own included.
+ */
+export function withTexts<T extends object>(packs: Record<Locale, T>): () => Messages & T {
+  const merged = { en: { ...en, ...packs.en }, "zh-CN": { ...zhCN, ...packs["zh-CN"] } };
+  return () => merged[locale.get()];
+}
+
 export type { Messages };

@@ -1,13 +1,11 @@
 // 简体中文。与 en.ts 的键完全一致（有测试检查）。
 import type { Messages } from "./en";
-import { aboutZhCN } from "./about.zh-CN";
-import { exportZhCN } from "./export.zh-CN";
 import { mediaZhCN } from "./media.zh-CN";
+import { sessionZhCN } from "./session.zh-CN";
 
 const zhCN: Messages = {
-  ...aboutZhCN,
-  ...exportZhCN,
   ...mediaZhCN,
+  ...sessionZhCN,
   appName: "chatnext",
   newChat: "新的聊天",
   untitled: "新的对话",
@@ -38,6 +36,7 @@ const zhCN: Messages = {
   contextCleared: "上下文已清除：以上消息不会再发送",
   fork: "复制对话",
   forkedTitle: (title) => `${title}（副本）`,
+  export: "导出",
   you: "你",
   assistant: "助手",
   thinking: "思考中…",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chatBody, chatUrl, classify, fillTemplate, isReasoningModel } from "./api";
+import { authHeader, chatBody, chatUrl, classify, errorFromResponse, fillTemplate, isReasoningModel } from "./api";
 
 describe("classify", () => {
   it("reads chatnext's error shape by code", () => {
@@ -14,6 +14,35 @@ describe("classify", () => {
     const e = classify(429, body);
     expect(e.kind).toBe("quota");
     expect(e.message).toContain("You exceeded your current quota");
+  });
+
+  it("tells an expired code from an ended session", () => {
+    expect(classify(401, { error: true, code: "code_expired", msg: "this access code has expired" })).toMatchObject({ kind: "code_expired", status: 401 });
+    expect(classify(401, { error: true, code: "session_expired", msg: "your session has ended" })).toMatchObject({ kind: "session_expired", status: 401 });
+  });
+
+  it("keeps which limit, its value and its reset on a limit_exceeded error", () => {
+    const body = { error: true, code: "limit_exceeded", msg: "daily tokens used up", limit: "tokens_per_day", limitValue: 200000, resetAt: 1767225600 };
+    expect(classify(429, body)).toEqual({ kind: "limit", status: 429, code: "limit_exceeded", message: "daily tokens used up", limit: "tokens_per_day", limitValue: 200000, resetAt: 1767225600 });
+    // The same fields inside an OpenAI-style error object.
+    const nested = classify(429, { error: { code: "limit_exceeded", message: "slow down", limit: "requests_per_minute", limitValue: 2, resetAt: 1767225600 } }, 30);
+    expect(nested).toMatchObject({ kind: "limit", limit: "requests_per_minute", limitValue: 2, retryAfter: 30 });
+    // Unknown names and non-numbers are dropped, the kind stays.
+    const odd = classify(429, { error: true, code: "limit_exceeded", limit: "bananas_per_hour", limitValue: "lots", resetAt: null });
+    expect(odd.kind).toBe("limit");
+    expect(odd.limit).toBeUndefined();
+    expect(odd.limitValue).toBeUndefined();
+    expect(odd.resetAt).toBeUndefined();
+    // Another 429 keeps no limit fields.
+    expect(classify(429, { error: true, code: "access_locked", limit: "tokens_per_day" }).limit).toBeUndefined();
+  });
+
+  it("reads Retry-After and the limit fields from a response", async () => {
+    const res = new Response(JSON.stringify({ error: true, code: "limit_exceeded", msg: "m", limit: "cost_per_month", limitValue: 20, resetAt: 1767225600 }), {
+      status: 429,
+      headers: { "Retry-After": "120" },
+    });
+    expect(await errorFromResponse(res)).toMatchObject({ kind: "limit", limit: "cost_per_month", limitValue: 20, resetAt: 1767225600, retryAfter: 120 });
   });
 
   it("falls back on the status, then generic", () => {
@@ -54,5 +83,12 @@ describe("fillTemplate and chatUrl", () => {
     expect(chatUrl("", "")).toBe("/api/openai/v1/chat/completions");
     expect(chatUrl("https://my.example/v1/", "")).toBe("/api/openai/v1/chat/completions");
     expect(chatUrl("https://my.example/v1/", "sk-1")).toBe("https://my.example/v1/chat/completions");
+  });
+});
+
+describe("authHeader", () => {
+  it("sends only the user's own key: an access code never leaves the page", () => {
+    expect(authHeader("sk-mine")).toEqual({ Authorization: "Bearer sk-mine" });
+    expect(authHeader("")).toEqual({});
   });
 });

@@ -5,6 +5,9 @@ export type ErrorKind =
   | "unauthorized"
   | "wrong_code"
   | "locked"
+  | "code_expired"
+  | "session_expired"
+  | "limit"
   | "own_key_forbidden"
   | "missing_key"
   | "quota"
@@ -23,12 +26,22 @@ export interface ChatError {
   code: string;
   message: string; // the server's or upstream's own words, shown as detail
   retryAfter?: number; // seconds
+  // limit_exceeded: which of the code's limits, its value, and when it resets (epoch seconds).
+  limit?: LimitName;
+  limitValue?: number;
+  resetAt?: number;
 }
+
+export type LimitName = "requests_per_minute" | "tokens_per_day" | "tokens_per_month" | "cost_per_day" | "cost_per_month";
+const LIMITS: LimitName[] = ["requests_per_minute", "tokens_per_day", "tokens_per_month", "cost_per_day", "cost_per_month"];
 
 const BY_CODE: Record<string, ErrorKind> = {
   empty_access_code: "unauthorized",
   wrong_access_code: "wrong_code",
   access_locked: "locked",
+  code_expired: "code_expired",
+  session_expired: "session_expired",
+  limit_exceeded: "limit",
   user_api_key_forbidden: "own_key_forbidden",
   missing_api_key: "missing_key",
   insufficient_quota: "quota",
@@ -46,14 +59,17 @@ const BY_CODE: Record<string, ErrorKind> = {
 export function classify(status: number, body: unknown, retryAfter?: number): ChatError {
   let code = "";
   let message = "";
+  let fields: Record<string, unknown> = {};
   if (body && typeof body === "object") {
     const b = body as Record<string, any>;
     if (b.error === true) {
       code = String(b.code ?? "");
       message = String(b.msg ?? b.message ?? "");
+      fields = b;
     } else if (b.error && typeof b.error === "object") {
       code = String(b.error.code ?? b.error.type ?? "");
       message = String(b.error.message ?? "");
+      fields = b.error;
     } else if (typeof b.error === "string") {
       message = b.error;
     }
@@ -68,7 +84,14 @@ export function classify(status: number, body: unknown, retryAfter?: number): Ch
     else if (status === 413) kind = "too_large";
     else if (status === 504) kind = "timeout";
   }
-  return { kind, status, code, message, retryAfter };
+  const error: ChatError = { kind, status, code, message, retryAfter };
+  if (kind === "limit") {
+    const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
+    if (LIMITS.includes(fields.limit as LimitName)) error.limit = fields.limit as LimitName;
+    error.limitValue = num(fields.limitValue);
+    error.resetAt = num(fields.resetAt);
+  }
+  return error;
 }
 
 export async function errorFromResponse(res: Response): Promise<ChatError> {
@@ -141,10 +164,13 @@ export function fillTemplate(template: string, input: string, vars: { model: str
     .replaceAll("{{input}}", input);
 }
 
-export function authHeader(accessCode: string, apiKey: string): Record<string, string> {
-  if (apiKey) return { Authorization: `Bearer ${apiKey}` };
-  if (accessCode) return { Authorization: `Bearer nk-${accessCode}` };
-  return {};
+/**
+ * The user's own API key, when there is one. An access code is never sent
+ * from the page: it was traded for an HttpOnly session cookie, which
+ * same-origin requests carry by themselves (fetch's default credentials).
+ */
+export function authHeader(apiKey: string): Record<string, string> {
+  return apiKey ? { Authorization: `Bearer ${apiKey}` } : {};
 }
 
 /** Where the chat request goes: this server, or the user's own endpoint with their own key. */

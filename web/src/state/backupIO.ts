@@ -5,7 +5,9 @@ import * as db from "../lib/db";
 import { loadChats } from "./chats";
 import { loadMasks } from "./masks";
 import { loadUserPrompts } from "./prompts";
-import { loadSettings, migrateSettings } from "./settings";
+import { session } from "./session";
+import { signIn } from "./signin";
+import { legacyAccessCode, loadSettings, migrateSettings } from "./settings";
 import type { Chat, Mask, Message, Prompt } from "./types";
 
 /** Everything this browser holds that a backup carries. */
@@ -39,4 +41,7 @@ export async function restoreAll(data: BackupData): Promise<void> {
   // The data is stored now; a store that fails to reload shows it after the next page load.
   const reloads = await Promise.allSettled([loadSettings(), loadMasks(), loadUserPrompts(), loadChats()]);
   for (const r of reloads) if (r.status === "rejected") console.warn("[backup] reloading a store failed", r.reason);
+  // An access code in the file (older chatnext, NextChat) is not stored: it signs in, once.
+  const code = legacyAccessCode(data.settings);
+  if (code && !session.get().active) await signIn(code);
 }

@@ -8,6 +8,7 @@ import { locale } from "../i18n";
 import { appendMessages, chats, currentChat, live, messages, newChat, removeMessages, saveMessage } from "./chats";
 import { requestMessages } from "./history";
 import { effectiveModel, isVisionModel, serverConfig } from "./serverConfig";
+import { sessionEnded } from "./session";
 import { settings, type Settings } from "./settings";
 import type { Chat, Message } from "./types";
 
@@ -70,7 +71,7 @@ async function answer(chat: Chat, context: ChatMessage[]): Promise<void> {
   try {
     const res = await fetch(chatUrl(s.endpoint, s.apiKey), {
       method: "POST",
-      headers: { "Content-Type": "application/json", ...authHeader(s.accessCode, s.apiKey) },
+      headers: { "Content-Type": "application/json", ...authHeader(s.apiKey) },
       body: JSON.stringify(chatBody(context, { ...s, model })),
       signal: controller.signal,
     });
@@ -112,6 +113,9 @@ async function answer(chat: Chat, context: ChatMessage[]): Promise<void> {
   }
   saveMessage(final);
   if (final.status === "done") void afterAnswer(chat.id, model);
+  // Refused for want of a session: the page now shows the way to sign in.
+  const kind = final.error?.kind;
+  if (!s.apiKey && (kind === "unauthorized" || kind === "session_expired" || kind === "code_expired")) sessionEnded();
 }
 
 async function afterAnswer(chatId: string, model: string): Promise<void> {

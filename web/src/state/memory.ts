@@ -35,7 +35,7 @@ export function summaryModel(chatModel: string, chosen: string, config: ServerCo
 
 function request(model: string, list: ChatMessage[]): Promise<string> {
   const s = settings.get();
-  return completeOnce(chatUrl(s.endpoint, s.apiKey), authHeader(s.accessCode, s.apiKey), chatBody(list, { ...s, model, maxTokens: 0 }));
+  return completeOnce(chatUrl(s.endpoint, s.apiKey), authHeader(s.apiKey), chatBody(list, { ...s, model, maxTokens: 0 }));
 }
 
 const busy = new Set<string>();

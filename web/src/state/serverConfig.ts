@@ -19,6 +19,7 @@ export interface ServerConfig {
   models: ModelInfo[];
   visionModels?: string[]; // VISION_MODELS: more models that take images
   balanceQuery?: boolean; // ENABLE_BALANCE_QUERY (NextChat sends it as hideBalanceQuery)
+  disableFastLink?: boolean; // DISABLE_FAST_LINK: ignore ?code= in the page's address
   version: string;
 }
 
@@ -52,6 +53,7 @@ export async function loadServerConfig(): Promise<void> {
         .map((x) => x.trim())
         .filter(Boolean),
       balanceQuery: c.hideBalanceQuery === false,
+      disableFastLink: !!c.disableFastLink,
       version: c.version || "",
     });
   } catch {

@@ -9,7 +9,6 @@ export const SEND_KEYS: SendKey[] = ["Enter", "Ctrl+Enter", "Shift+Enter", "Alt+
 
 export interface Settings {
   version: number;
-  accessCode: string;
   apiKey: string;
   endpoint: string;
   model: string; // "" = the server's default
@@ -34,12 +33,18 @@ export interface Settings {
 
 type Raw = Record<string, unknown>;
 /** Shape changes, oldest first: STEPS[i] turns a version i+1 record into i+2. */
-export const STEPS: ((raw: Raw) => Raw)[] = [];
+export const STEPS: ((raw: Raw) => Raw)[] = [
+  // v2: the access code is no longer kept where page scripts can read it; it
+  // was traded for an HttpOnly session cookie (see legacyAccessCode).
+  (raw) => {
+    const { accessCode, ...rest } = raw;
+    return rest;
+  },
+];
 export const SETTINGS_VERSION = STEPS.length + 1;
 
 export const DEFAULTS: Settings = {
   version: SETTINGS_VERSION,
-  accessCode: "",
   apiKey: "",
   endpoint: "",
   model: "",
@@ -76,7 +81,6 @@ export function migrateSettings(stored: unknown, steps = STEPS): Settings {
   const d = DEFAULTS;
   return {
     version: SETTINGS_VERSION,
-    accessCode: text(raw.accessCode, d.accessCode),
     apiKey: text(raw.apiKey, d.apiKey),
     endpoint: text(raw.endpoint, d.endpoint),
     model: text(raw.model, d.model),
@@ -99,20 +103,34 @@ export function migrateSettings(stored: unknown, steps = STEPS): Settings {
   };
 }
 
+/** The access code an earlier version stored in the settings (or a restored backup holds), or "". */
+export function legacyAccessCode(stored: unknown): string {
+  const code = stored && typeof stored === "object" ? (stored as Raw).accessCode : undefined;
+  return typeof code === "string" ? code.trim() : "";
+}
+
 export const settings = new Store<Settings>(DEFAULTS);
 
-export async function loadSettings(): Promise<void> {
-  settings.set(migrateSettings(await db.get("kv", "settings")));
+/** Loads the settings; returns an access code stored by an earlier version, to be traded for a session once. */
+export async function loadSettings(): Promise<string> {
+  const stored = await db.get("kv", "settings");
+  settings.set(migrateSettings(stored));
+  return legacyAccessCode(stored);
+}
+
+/** Writes the settings as they are now: an old access code in the stored record is gone. */
+export function saveSettings(): Promise<void> {
+  return db.put("kv", settings.get(), "settings");
 }
 
 export function updateSettings(patch: Partial<Settings>): void {
   settings.update((s) => ({ ...s, ...patch }));
-  void db.put("kv", settings.get(), "settings");
+  void saveSettings();
 }
 
 export function resetSettings(): void {
   // Access stays: resetting the look should not lock the user out.
-  const { accessCode, apiKey, endpoint } = settings.get();
-  settings.set({ ...DEFAULTS, accessCode, apiKey, endpoint });
-  void db.put("kv", settings.get(), "settings");
+  const { apiKey, endpoint } = settings.get();
+  settings.set({ ...DEFAULTS, apiKey, endpoint });
+  void saveSettings();
 }

@@ -1,0 +1,31 @@
+// 访问密码登录、使用额度与用量的文字（并入 zh-CN.ts）。
+import type { sessionEn } from "./session.en";
+
+export const sessionZhCN: { [K in keyof typeof sessionEn]: (typeof sessionEn)[K] extends (...a: infer A) => string ? (...a: A) => string : string } = {
+  errorCodeExpired: "访问密码已过期，请向管理员索取新的访问密码。",
+  errorSessionExpired: "登录已失效，请在设置页重新输入访问密码登录。",
+  limitRequestsPerMinute: (value) => `请求太频繁：此访问密码每分钟最多 ${value} 次请求。`,
+  limitTokensPerDay: (value) => `今日 token 额度已用完（上限 ${value}）。`,
+  limitTokensPerMonth: (value) => `本月 token 额度已用完（上限 ${value}）。`,
+  limitCostPerDay: (value) => `今日费用额度已用完（上限 ${value}，按估算计）。`,
+  limitCostPerMonth: (value) => `本月费用额度已用完（上限 ${value}，按估算计）。`,
+  limitOther: "此访问密码已达到使用上限。",
+  limitTryIn: (wait) => `请 ${wait}后再试。`,
+  limitAndWhen: (what, when) => what + when,
+  resetsAt: (day, time) => `额度将于${day || "今天"} ${time} 重置。`,
+  signIn: "登录",
+  signOut: "退出登录",
+  signedIn: "已用访问密码登录。",
+  signedInAs: (label) => `已登录：${label}`,
+  signInHint: "登录后此浏览器会保持登录状态，浏览器里不会保存访问密码。",
+  usageTitle: "用量",
+  usageToday: "今天",
+  usageMonth: "本月",
+  usageRequests: "请求次数",
+  usageTokens: "Token 数",
+  usageCost: "估算费用",
+  usageOf: (used, limit) => `${used} / ${limit}`,
+  usageResets: "重置时间",
+  usagePerMinute: (n) => `每分钟最多 ${n} 次请求。`,
+  usageExpires: (date) => `此访问密码有效期至 ${date}。`,
+};
