@@ -64,6 +64,7 @@ class AccessControl:
             # The id follows the stored hash: a rotated code ends its sessions.
             code_id = f"p:{entry.label}:{hashlib.sha256(entry.hash.encode()).hexdigest()[:16]}"
             self._by_id[code_id] = Caller(code=entry.label, entry=entry, code_id=code_id)
+        self._by_entry = {id(c.entry): c for c in self._by_id.values() if c.entry is not None}
 
     def _digest(self, code: str) -> bytes:
         return hmac.new(self._key, code.encode(), hashlib.sha256).digest()
@@ -108,9 +109,9 @@ class AccessControl:
             raise locked_error(wait)
         caller = self._match(code)
         if caller is None and len(self.policy):
-            # scrypt takes tens of milliseconds: off the event loop.
-            entry = await asyncio.to_thread(self.policy.match, code)
-            caller = next((c for c in self._by_id.values() if c.entry is entry), None) if entry else None
+            # scrypt takes tens of milliseconds: off the event loop, unless the code verified before.
+            entry = self.policy.remembered(code) or await asyncio.to_thread(self.policy.match, code)
+            caller = self._by_entry.get(id(entry)) if entry else None
         if caller is not None:
             await self.throttle.success(ip)
             if caller.entry is not None and caller.entry.expired(datetime.now(UTC)):

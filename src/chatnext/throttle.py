@@ -16,6 +16,7 @@ from chatnext import metrics
 from chatnext.store import Store
 
 RECENT_FAILURES = 500  # kept for the admin page
+CLEAR_FOR = 1.0  # seconds an address found unlocked is not asked about again
 
 
 class Throttle:
@@ -35,17 +36,31 @@ class Throttle:
         self.max_lockout = max_lockout
         # Addresses this process saw fail: only those need their count reset on success.
         self._failed: set[str] = set()
+        self._clear: dict[str, float] = {}  # address -> until when it is known not to be locked
 
     async def retry_after(self, ip: str) -> float:
         """Seconds until `ip` may try again; 0 when it is not locked."""
+        now = time.monotonic()
+        if self._clear.get(ip, 0.0) > now:
+            return 0.0
         found = await self.store.get(f"lock:{ip}")
-        return 0.0 if found is None else max(found[1], 0.0)
+        if found is None:
+            # Every request with a code asks this; a second's memory of "not
+            # locked" saves a store round trip each time. Locks placed here
+            # clear it at once; one placed by another instance shows within
+            # CLEAR_FOR seconds.
+            if len(self._clear) > 100_000:
+                self._clear.clear()
+            self._clear[ip] = now + CLEAR_FOR
+            return 0.0
+        return max(found[1], 0.0)
 
     async def failure(self, ip: str, tag: str) -> float:
         """Count a wrong code; returns the lockout it started (0 if none)."""
         if len(self._failed) > 100_000:
             self._failed.clear()
         self._failed.add(ip)
+        self._clear.pop(ip, None)
         entry = json.dumps({"ip": ip, "at": time.time(), "hash": tag})
         await self.store.push("failures", entry, RECENT_FAILURES)
         count = await self.store.incr(f"fail:{ip}", 1, ttl=self.window)

@@ -76,12 +76,15 @@ export function Composer() {
     if (picking) void loadBuiltinPrompts(locale.get());
   }, [picking]);
 
-  // Each chat keeps its own unsent draft.
+  // Each chat keeps its own unsent draft. A draft read after the user has
+  // started typing in the new chat must not wipe what they typed.
+  const typed = useRef(false);
   useEffect(() => {
     let stale = false;
+    typed.current = false;
     setText("");
     clearAttachments();
-    if (chatId) void loadDraft(chatId).then((d) => !stale && setText(d));
+    if (chatId) void loadDraft(chatId).then((d) => !stale && !typed.current && d && setText(d));
     area.current?.focus();
     return () => {
       stale = true;
@@ -96,6 +99,7 @@ export function Composer() {
   }, [text]);
 
   const change = (value: string) => {
+    typed.current = true;
     setText(value);
     setActive(0);
     if (!value.startsWith("/")) setDismissed(false);
