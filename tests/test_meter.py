@@ -251,7 +251,12 @@ async def test_each_limit_refuses_with_its_name_value_and_reset(
         await meter.admit(who, "gpt-4o-mini@openai", chat(max_tokens=100))
     error = refused.value
     assert (error.status, error.code) == (429, "limit_exceeded")
-    assert error.extra == {"limit": name, "limitValue": getattr(limits, name), "resetAt": int(reset.timestamp())}
+    assert error.extra == {
+        "limit": name,
+        "limitValue": getattr(limits, name),
+        "resetAt": int(reset.timestamp()),
+        "currency": "USD",
+    }
     assert error.headers == {"Retry-After": str(math.ceil(reset.timestamp() - NOW))}
     assert name in error.msg and reset.strftime("%Y-%m-%dT%H:%M:%SZ") in error.msg and '"alice"' in error.msg
     assert f'chatnext_limit_refusals_total{{limit="{name}"}}'.encode() in metrics.render()

@@ -339,7 +339,7 @@ class Meter:
             "limit_exceeded",
             msg,
             {"Retry-After": str(wait)},
-            {"limit": refused.name, "limitValue": value, "resetAt": int(refused.reset)},
+            {"limit": refused.name, "limitValue": value, "resetAt": int(refused.reset), "currency": self.currency},
         )
 
     # --- settling and recording ----------------------------------------------

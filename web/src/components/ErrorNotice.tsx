@@ -22,7 +22,7 @@ function limitText(e: ChatError): string {
   let what = m.limitOther;
   if (v !== undefined && e.limit) {
     const count = v.toLocaleString(lang);
-    const money = new Intl.NumberFormat(lang, { style: "currency", currency: "USD" }).format(v);
+    const money = new Intl.NumberFormat(lang, { style: "currency", currency: e.currency ?? "USD" }).format(v);
     what = {
       requests_per_minute: m.limitRequestsPerMinute(count),
       tokens_per_day: m.limitTokensPerDay(count),

@@ -30,6 +30,7 @@ export interface ChatError {
   limit?: LimitName;
   limitValue?: number;
   resetAt?: number;
+  currency?: string; // of a cost limit: the server's pricing table's
 }
 
 export type LimitName = "requests_per_minute" | "tokens_per_day" | "tokens_per_month" | "cost_per_day" | "cost_per_month";
@@ -90,6 +91,7 @@ export function classify(status: number, body: unknown, retryAfter?: number): Ch
     if (LIMITS.includes(fields.limit as LimitName)) error.limit = fields.limit as LimitName;
     error.limitValue = num(fields.limitValue);
     error.resetAt = num(fields.resetAt);
+    if (typeof fields.currency === "string" && /^[A-Z]{3}$/.test(fields.currency)) error.currency = fields.currency;
   }
   return error;
 }
