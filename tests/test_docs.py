@@ -257,7 +257,7 @@ ERROR_TEXTS = {
         "limitOther",
     ],
     "own_key_forbidden": ["errorOwnKeyForbidden"],
-    "missing_key": ["errorMissingKey"],
+    "missing_key": ["errorMissingKey", "errorMissingKeyHidden"],
     "quota": ["errorQuota"],
     "rate_limited": ["errorRateLimited"],
     "model_not_allowed": ["errorModelNotAllowed"],

@@ -62,3 +62,29 @@ def test_dropped_stream_keeps_the_partial_text(app: ChatApp, upstream: FakeUpstr
     app.reload()
     expect(app.answers.first.locator(".markdown")).to_have_text("Partial answer t")
     expect(app.answers.first.locator(".error-headline")).to_be_visible()
+
+
+@pytest.mark.parametrize("hide_own_key", [False, True])
+def test_a_provider_without_a_server_key(page: Page, upstream: FakeUpstream, hide_own_key: bool) -> None:
+    env = {"BASE_URL": upstream.url, "OPENAI_API_KEY": "sk-e2e-server", "CUSTOM_MODELS": "+claude-x@anthropic"}
+    srv = start_server({**env, "HIDE_USER_API_KEY": "1"} if hide_own_key else env)
+    try:
+        app = ChatApp(page, srv.url).open()
+        app.use_model("claude-x@anthropic", label="claude-x")
+        answer = app.ask("Anything", status="error")
+        settings_button = answer.locator(".error-notice button", has_text="Settings")
+        if hide_own_key:
+            # The key field is hidden here: the way out is the owner or another model.
+            expect(answer.locator(".error-headline")).to_have_text(
+                "The server has no API key for this model: ask its owner to add one, or pick another model."
+            )
+            expect(settings_button).to_have_count(0)
+        else:
+            expect(answer.locator(".error-headline")).to_have_text(
+                "The server has no API key for this model: enter your own key in settings."
+            )
+            expect(settings_button).to_have_count(1)
+        assert [s for s in upstream.seen if s.method == "POST"] == []
+        assert app.errors == []
+    finally:
+        srv.stop()

@@ -1,5 +1,6 @@
 import { locale, t } from "../i18n";
 import type { ChatError } from "../lib/api";
+import { serverConfig } from "../state/serverConfig";
 import { go } from "../state/ui";
 
 function wait(seconds: number): string {
@@ -59,7 +60,8 @@ export function errorHeadline(e: ChatError): string {
     case "own_key_forbidden":
       return m.errorOwnKeyForbidden;
     case "missing_key":
-      return m.errorMissingKey;
+      // Where users may not bring a key, sending them to the key field would be a dead end.
+      return serverConfig.get().hideUserApiKey ? m.errorMissingKeyHidden : m.errorMissingKey;
     case "quota":
       return m.errorQuota;
     case "rate_limited":
@@ -84,7 +86,9 @@ export function errorHeadline(e: ChatError): string {
 /** An error inside the conversation: what happened, the upstream's words, the way out. */
 export function ErrorNotice({ error }: { error: ChatError }) {
   const needsCode = ["unauthorized", "wrong_code", "session_expired", "code_expired"].includes(error.kind);
-  const needsSettings = error.kind === "missing_key" || error.kind === "model_not_allowed" || error.kind === "own_key_forbidden";
+  const ownKeyHidden = serverConfig.get().hideUserApiKey;
+  const needsSettings =
+    (error.kind === "missing_key" && !ownKeyHidden) || error.kind === "model_not_allowed" || error.kind === "own_key_forbidden";
   return (
     <div class="error-notice" role="alert">
       <p class="error-headline">{errorHeadline(error)}</p>

@@ -52,6 +52,7 @@ const en = {
   errorLocked: (wait: string) => `Too many wrong access codes from your address. Try again in ${wait}.`,
   errorOwnKeyForbidden: "This server does not allow your own API key; use an access code instead.",
   errorMissingKey: "The server has no API key for this model: enter your own key in settings.",
+  errorMissingKeyHidden: "The server has no API key for this model: ask its owner to add one, or pick another model.",
   errorQuota: "The API key is out of quota. The owner of the key must add credit or use another key.",
   errorRateLimited: "The upstream is rate limiting; wait a moment and retry.",
   errorModelNotAllowed: "This model is not allowed on this server; pick another in settings.",

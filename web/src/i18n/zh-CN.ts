@@ -52,6 +52,7 @@ const zhCN: Messages = {
   errorLocked: (wait) => `你的地址输错访问密码次数过多，请 ${wait} 后再试。`,
   errorOwnKeyForbidden: "本服务器不允许使用自己的 API Key，请改用访问密码。",
   errorMissingKey: "服务器没有这个模型的 API Key：请在设置页填写你自己的 Key。",
+  errorMissingKeyHidden: "服务器没有这个模型的 API Key：请联系管理员配置，或者换一个模型。",
   errorQuota: "API Key 额度已用完。需要 Key 的所有者充值或更换 Key。",
   errorRateLimited: "上游正在限流，请稍等片刻再重试。",
   errorModelNotAllowed: "本服务器不允许使用这个模型，请在设置页换一个。",
