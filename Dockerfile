@@ -23,6 +23,7 @@ USER chatnext
 EXPOSE 3000
 
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
-  CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:3000/api/health', timeout=4).status != 200)"]
+  CMD ["python", "-c", "import os, sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:%s/api/health' % (os.environ.get('PORT') or '3000'), timeout=4).status != 200)"]
 
-CMD ["chatnext", "serve", "--host", "0.0.0.0", "--port", "3000"]
+# The port is PORT when the platform sets one, else 3000 (NextChat's).
+CMD ["chatnext", "serve", "--host", "0.0.0.0"]

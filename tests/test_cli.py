@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from chatnext.cli import main, parser
+from chatnext.config import load_settings
 from chatnext.policy import verify_code
 from tests.conftest import free_port
 from tests.fake_upstream import FakeUpstream
@@ -37,7 +38,32 @@ def run(
 
 def test_serve_defaults() -> None:
     args = parser().parse_args(["serve"])
-    assert (args.host, args.port) == ("127.0.0.1", 3000)
+    assert (args.host, args.port) == ("127.0.0.1", None)  # None: PORT, else 3000
+    assert load_settings({}, env_file=Path("/nonexistent")).port == 3000
+    assert load_settings({"PORT": "8080"}, env_file=Path("/nonexistent")).port == 8080
+
+
+def test_serve_listens_on_the_port_a_platform_sets(tmp_path: Path) -> None:
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "chatnext", "serve"],
+        cwd=tmp_path,
+        env={"PATH": os.environ["PATH"], "PORT": str(port), "DISABLE_UPDATE_CHECK": "1"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                assert httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1).json()["ok"] is True
+                break
+            except httpx.HTTPError:
+                assert time.monotonic() < deadline and proc.poll() is None, "chatnext did not listen on PORT"
+                time.sleep(0.1)
+    finally:
+        proc.terminate()
+        proc.wait(10)
 
 
 def test_config_prints_everything_with_secrets_masked(tmp_path: Path) -> None:

@@ -38,8 +38,6 @@ KNOWN = {var.name for var in VARIABLES}
 # Names shaped like environment variables that the docs may show although
 # chatnext does not read them. Keep this short, each with its reason:
 NOT_CHATNEXT = {
-    # Injected by PaaS platforms; the FAQ names it to say chatnext ignores it (the port is 3000).
-    "PORT",
     # The placeholder of the docs' `NAME=value` and `-e NAME=value` patterns.
     "NAME",
 }

@@ -33,13 +33,14 @@ def serve(args: argparse.Namespace) -> int:
     from chatnext.app import create_app
 
     settings = _settings()
+    port: int = args.port or settings.port
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("chatnext").info(
         "chatnext %s on http://%s:%d (access code %s)",
         __version__,
         args.host,
-        args.port,
-        "required" if settings.code else "not required",
+        port,
+        "required" if settings.code or settings.access_policy_file else "not required",
     )
     try:
         app = create_app(settings)
@@ -48,7 +49,7 @@ def serve(args: argparse.Namespace) -> int:
     uvicorn.run(
         app,
         host=args.host,
-        port=args.port,
+        port=port,
         # chatnext reads X-Forwarded-For itself, only from TRUSTED_PROXIES;
         # uvicorn's own handling would trust any local proxy's header.
         proxy_headers=False,
@@ -111,7 +112,7 @@ def parser() -> argparse.ArgumentParser:
     commands = root.add_subparsers(dest="command", required=True)
     run = commands.add_parser("serve", help="start the server")
     run.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    run.add_argument("--port", type=int, default=3000, help="port to listen on (default 3000)")
+    run.add_argument("--port", type=int, default=None, help="port to listen on (default: PORT, else 3000)")
     run.add_argument("--no-access-log", action="store_true", help="do not log one line per request")
     run.set_defaults(func=serve)
     config = commands.add_parser("config", help="print the effective configuration, secrets masked")

@@ -84,6 +84,16 @@ def as_seconds(raw: str) -> float:
     return value
 
 
+def as_port(raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError("must be a port number") from None
+    if not 0 < value < 65536:
+        raise ValueError("must be a port number between 1 and 65535")
+    return value
+
+
 def as_byte_count(raw: str) -> int:
     try:
         value = int(raw)
@@ -212,6 +222,13 @@ VARIABLES: tuple[Variable, ...] = (
         "21600",
         "seconds between release checks (the result is cached)",
         nextchat="chatnext only",
+    ),
+    Variable(
+        "PORT",
+        as_port,
+        "3000",
+        "port `chatnext serve` listens on unless --port says otherwise (PaaS platforms set it)",
+        nextchat="NextChat's image listens on 3000; a platform's PORT is honoured here",
     ),
     Variable(
         "ACCESS_POLICY_FILE",
@@ -372,6 +389,7 @@ class Settings:
     update_check_url: str = "https://api.github.com/repos/chatnext/chatnext/releases/latest"
     disable_update_check: bool = False
     update_check_interval: float = 21600.0
+    port: int = 3000
     access_policy_file: str = ""
     admin_code: str = ""
     session_secret: str = ""
