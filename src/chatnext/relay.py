@@ -84,6 +84,14 @@ class Outcome:
     events: int = 0  # SSE `data:` events sent
     size: int = 0  # body bytes sent
     usage: tuple[int, int] | None = None  # (prompt, completion) as the upstream counted them
+    # Called once, just before the last bytes go out: whoever meters the
+    # request records it before the client can ask for its usage.
+    ending: Callable[[Outcome], None] | None = None
+
+    def end(self) -> None:
+        if self.ending is not None:
+            ending, self.ending = self.ending, None
+            ending(self)
 
     def completion_estimate(self) -> int:
         """Completion tokens when the upstream sent no count."""
@@ -226,6 +234,7 @@ class Relay:
                 headers.append((b"content-length", str(len(first)).encode()))
                 outcome.status, outcome.size = resp.status, len(first)
                 await send({"type": "http.response.start", "status": resp.status, "headers": headers})
+                outcome.end()
                 await send({"type": "http.response.body", "body": first})
                 resp.release()
                 return outcome
@@ -258,6 +267,7 @@ class Relay:
                 await send({"type": "http.response.body", "body": error_event(failure), "more_body": True})
             else:
                 resp.release()
+            outcome.end()
             await send({"type": "http.response.body", "body": b""})
             return outcome
         finally:
@@ -293,6 +303,7 @@ class Relay:
                 ]
                 outcome.status, outcome.size = resp.status, len(body)
                 await send({"type": "http.response.start", "status": resp.status, "headers": headers})
+                outcome.end()
                 await send({"type": "http.response.body", "body": body})
                 resp.release()
                 return outcome
@@ -330,6 +341,7 @@ class Relay:
                 resp.release()
             # end() may have read the last event (one without its blank line).
             outcome.usage = translator.usage
+            outcome.end()
             await send({"type": "http.response.body", "body": tail, "more_body": False})
             return outcome
         finally:

@@ -98,3 +98,13 @@ def test_own_keys_and_open_servers_share_the_empty_label(serve: Serve, upstream:
         assert client.get("/api/usage", headers={"Authorization": "Bearer sk-users-own"}).json() == body
     assert body["label"] == "" and body["today"]["requests"] == 1
     assert body["limits"] == dict.fromkeys(body["limits"])
+
+
+def test_an_answer_just_received_is_already_counted(serve: Serve, upstream: FakeUpstream, tmp_path: Path) -> None:
+    # The page asks for its usage the moment an answer ends: the request it
+    # just saw finish must be in the numbers, streamed or not.
+    server = serve(OPENAI_API_KEY="sk-good", ACCESS_POLICY_FILE=write_policy(tmp_path, LIMITS, ""))
+    with server.client(headers=auth()) as client:
+        for n in range(1, 13):
+            assert client.post(CHAT, json=chat(stream=n % 2 == 0)).status_code == 200
+            assert client.get("/api/usage").json()["today"]["requests"] == n

@@ -105,6 +105,7 @@ class OpenAIRoute(RelayRoute):
         outcome.size = len(body)
         await send({"type": "http.response.start", "status": reply.status, "headers": headers})
         outcome.status = reply.status
+        outcome.end()
         await send({"type": "http.response.body", "body": body})
 
     async def _filtered_models(self, req: UpstreamRequest, send: Send) -> None:

@@ -58,7 +58,7 @@ class RelayRoute:
         Disconnects, upstream failures and broken streams included: the
         ticket learns the status the client got and how far the answer came.
         """
-        outcome = Outcome()
+        outcome = Outcome(ending=lambda o: ticket.finish(o.status or CLIENT_GONE, o.usage, o.completion_estimate()))
         if streaming:
             metrics.stream_opened()
         try:
