@@ -152,6 +152,9 @@ class FakeUpstream:
         app.router.add_post("/v1/chat/completions", self._chat)
         app.router.add_post("/openai/deployments/{deployment}/chat/completions", self._chat)
         app.router.add_get("/v1/models", self._models)
+        # Cloudflare AI Gateway's shape: the version is in the base, the path has none.
+        app.router.add_post("/v1/{account}/{gateway}/openai/chat/completions", self._chat)
+        app.router.add_get("/v1/{account}/{gateway}/openai/models", self._models)
         app.router.add_get("/dashboard/billing/usage", self._billing)
         app.router.add_get("/dashboard/billing/subscription", self._subscription)
         app.router.add_get("/releases/latest", self._release)

@@ -150,7 +150,7 @@ class Relay:
         if req.body is not None:
             headers["Content-Type"] = req.content_type
         query = {**target.default_query, **(req.query or {})}
-        url = f"{target.base_url}/{req.path}"
+        url = target.url(req.path)
         try:
             async with asyncio.timeout(self.timeout):
                 resp = await session.request(

@@ -32,6 +32,14 @@ class Target:
     proxy: str = ""
     default_query: dict[str, str] = field(default_factory=dict)
     keyless: bool = False  # a local server (Ollama) may need no key at all
+    # The base URL already stands for `/v1` (Cloudflare AI Gateway's
+    # `/v1/{account}/{gateway}/openai`): request paths drop their `v1/`.
+    versioned_base: bool = False
+
+    def url(self, path: str) -> str:
+        if self.versioned_base:
+            path = path.removeprefix("v1/")
+        return f"{self.base_url}/{path}"
 
     def headers(self, key: str) -> dict[str, str]:
         headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity", **dict(self.extra_headers)}

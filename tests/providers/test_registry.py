@@ -76,3 +76,19 @@ def test_bad_custom_providers_stop_start_up(value: str) -> None:
 def test_proxy_applies_to_every_provider() -> None:
     found = providers(PROXY_URL="socks5://127.0.0.1:9", ANTHROPIC_API_KEY="a", CUSTOM_PROVIDERS="local=http://x:1")
     assert {p.target.proxy for p in found.values()} == {"socks5://127.0.0.1:9"}
+
+
+@pytest.mark.parametrize(
+    ("base_url", "versioned_base"),
+    [
+        ("https://gateway.ai.cloudflare.com/v1/acct123/my-gateway/openai", True),
+        ("https://api.openai.com", False),
+        ("https://relay.example.com/v1", False),  # the trailing /v1 is dropped instead
+        ("https://relay.example.com/openai", False),
+    ],
+)
+def test_ai_gateway_style_base_urls_carry_the_version(base_url: str, versioned_base: bool) -> None:
+    target = providers(BASE_URL=base_url)["openai"].target
+    assert target.versioned_base is versioned_base
+    expected = f"{target.base_url}/chat/completions" if versioned_base else f"{target.base_url}/v1/chat/completions"
+    assert target.url("v1/chat/completions") == expected

@@ -150,3 +150,20 @@ def test_model_bound_to_azure_goes_to_azure(serve: Serve, upstream: FakeUpstream
     assert "Authorization" not in seen.headers
     assert seen.query["api-version"] == "2024-10-21"
     assert seen.body["model"] == "my-gpt"
+
+
+def test_a_cloudflare_ai_gateway_base_url_works_as_in_nextchat(serve: Serve, upstream: FakeUpstream) -> None:
+    # BASE_URL=https://gateway.ai.cloudflare.com/v1/{account}/{gateway}/openai stands for OpenAI's /v1.
+    server = serve(OPENAI_API_KEY="sk-server", BASE_URL=f"{upstream.url}/v1/acct123/my-gateway/openai")
+    with server.client() as client:
+        chat = client.post(
+            "/api/openai/v1/chat/completions",
+            json={"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}]},
+        )
+        models = client.get("/api/openai/v1/models")
+    assert chat.status_code == 200 and chat.json()["choices"][0]["message"]["content"]
+    assert models.status_code == 200 and models.json()["data"]
+    assert [s.path for s in upstream.seen] == [
+        "/v1/acct123/my-gateway/openai/chat/completions",
+        "/v1/acct123/my-gateway/openai/models",
+    ]

@@ -6,7 +6,9 @@ Target: its normalised URL, its key pool and how a key is presented.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from chatnext.config import Settings
 from chatnext.keys import KeyPool
@@ -55,6 +57,15 @@ def base_for(spec: ProviderSpec, url: str) -> str:
     return url
 
 
+# Cloudflare AI Gateway's OpenAI address, which NextChat users put in BASE_URL.
+_GATEWAY_PATH = re.compile(r"/v1/[^/]+/[^/]+/openai")
+
+
+def versioned(url: str) -> bool:
+    """Whether a BASE_URL already includes the API version, as AI Gateway's does."""
+    return bool(_GATEWAY_PATH.fullmatch(urlsplit(url).path))
+
+
 def _target(spec: ProviderSpec, url: str, keys: tuple[str, ...], settings: Settings, **extra: object) -> Target:
     base = base_for(spec, url)
     return Target(
@@ -74,9 +85,8 @@ def build_providers(settings: Settings) -> dict[str, Provider]:
     openai = BY_ID["openai"]
     org = (("OpenAI-Organization", s.openai_org_id),) if s.openai_org_id else ()
     # The OpenAI row is always offered: users may bring their own key.
-    providers["openai"] = Provider(
-        openai, _target(openai, s.base_url, s.openai_api_key, s, extra_headers=org), configured=True
-    )
+    target = _target(openai, s.base_url, s.openai_api_key, s, extra_headers=org, versioned_base=versioned(s.base_url))
+    providers["openai"] = Provider(openai, target, configured=True)
     if s.azure_url:
         azure = BY_ID["azure"]
         target = Target(
