@@ -14,6 +14,7 @@ import sqlite3
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import astuple
 from pathlib import Path
 from typing import TypeVar
 
@@ -237,18 +238,7 @@ class SQLiteStore:
         db.execute(
             "INSERT INTO requests (at, code, model, provider, prompt_tokens, completion_tokens, cost, status, "
             "duration, estimated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                r.at,
-                r.code,
-                r.model,
-                r.provider,
-                r.prompt_tokens,
-                r.completion_tokens,
-                r.cost,
-                r.status,
-                r.duration,
-                int(r.estimated),
-            ),
+            astuple(r),  # the columns are the record's fields, in order
         )
         db.execute(
             "INSERT INTO usage_daily VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?) "
