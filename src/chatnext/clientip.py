@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from chatnext.config import Network
+from chatnext.values import Network
 
 
 def _trusted(addr: str, trusted: tuple[Network, ...]) -> bool:

@@ -14,15 +14,14 @@ from chatnext.providers import sse
 from chatnext.providers.anthropic import (
     CONTINUE,
     DEFAULT_MAX_TOKENS,
-    EARLY_END,
-    StreamTranslator,
     error_body_for,
     model_list,
     refusal,
     request_body,
     response_body,
-    text_literal,
 )
+from chatnext.providers.anthropic_stream import StreamTranslator, text_literal
+from chatnext.providers.sse import EARLY_END
 from tests.fake_anthropic import CREDIT_MESSAGE, MODELS
 from tests.fake_upstream import REPLY, FakeUpstream, Reply
 

@@ -10,8 +10,8 @@ import httpx
 import pytest
 
 from chatnext.errors import HTTPError
-from chatnext.providers import google
-from chatnext.providers.sse import DONE, error_event
+from chatnext.providers import google, google_stream
+from chatnext.providers.sse import DONE, EARLY_END, error_event
 from tests.fake_gemini import INTERNAL, KEY_INVALID, OVERLOADED, PROMPT_TOKENS, QUOTA, inline_images
 from tests.fake_upstream import REPLY, FakeUpstream, Reply
 
@@ -84,7 +84,7 @@ def usages(data: bytes) -> list[dict[str, int]]:
 
 def translate(stream: bytes, include_usage: bool = False, step: int = 0) -> tuple[bytes, str]:
     """All OpenAI bytes for a Gemini stream fed whole (step 0) or `step` bytes at a time."""
-    translator = google.StreamTranslator("gemini-2.5-flash", include_usage)
+    translator = google_stream.StreamTranslator("gemini-2.5-flash", include_usage)
     step = step or len(stream) or 1
     out = b"".join(translator.feed(stream[i : i + step]) for i in range(0, len(stream), step))
     tail, failure = translator.end()
@@ -395,7 +395,7 @@ def test_usage_may_come_after_the_finish_reason() -> None:
 
 
 def test_the_translator_tells_the_meter_the_running_counts() -> None:
-    translator = google.StreamTranslator("m", include_usage=False)
+    translator = google_stream.StreamTranslator("m", include_usage=False)
     assert translator.usage is None
     translator.feed(gemini_event((False, "hi"), usage={"promptTokenCount": 7, "candidatesTokenCount": 2}))
     assert translator.usage == (7, 2)
@@ -410,7 +410,7 @@ def test_no_usage_chunk_when_gemini_sent_no_usage() -> None:
 
 
 def test_finish_chunk_waits_for_the_upstream_to_close() -> None:
-    translator = google.StreamTranslator("m", True)
+    translator = google_stream.StreamTranslator("m", True)
     out = translator.feed(gemini_event((False, "hi"), finish="MAX_TOKENS"))
     assert deltas(out, "content") == "hi"
     assert finish_reasons(out) == []
@@ -422,7 +422,7 @@ def test_finish_chunk_waits_for_the_upstream_to_close() -> None:
 
 def test_an_error_mid_stream_ends_it() -> None:
     error = b'data: {"error": {"code": 503, "message": "The model is overloaded.", "status": "UNAVAILABLE"}}\r\n\r\n'
-    translator = google.StreamTranslator("m", True)
+    translator = google_stream.StreamTranslator("m", True)
     out = translator.feed(gemini_event((False, "Hel")) + error + gemini_event((False, "lo"), finish="STOP"))
     events = openai_events(out)
     assert deltas(out, "content") == "Hel"
@@ -444,14 +444,14 @@ def test_an_error_without_status_takes_its_code_from_the_number() -> None:
 
 
 def test_a_stream_without_finish_reason_ended_early() -> None:
-    translator = google.StreamTranslator("m", True)
+    translator = google_stream.StreamTranslator("m", True)
     out = translator.feed(gemini_event((False, "Hello"), usage={"promptTokenCount": 1}))
     assert deltas(out, "content") == "Hello"
-    assert translator.end() == (error_event(google.EARLY_END), google.EARLY_END)
-    assert translate(b"") == (error_event(google.EARLY_END), google.EARLY_END)
+    assert translator.end() == (error_event(EARLY_END), EARLY_END)
+    assert translate(b"") == (error_event(EARLY_END), EARLY_END)
     # Cut in the middle of the event that would have finished it.
     cut, failure = translate(gemini_event((False, "Hello"), finish="STOP")[:-30])
-    assert failure == google.EARLY_END
+    assert failure == EARLY_END
     assert openai_events(cut)[-1]["error"]["code"] == "upstream_stream_broken"
     assert DONE not in cut
 
@@ -635,7 +635,7 @@ def stream_through(
 ) -> tuple[bytes, str, bool]:
     """The OpenAI bytes for a streamed answer from the fake, its failure, and whether the connection broke."""
     path, query = google.request_path(model, True)
-    translator = google.StreamTranslator(model, include_usage)
+    translator = google_stream.StreamTranslator(model, include_usage)
     out, broken = [], False
     body = google.request_body(payload or chat(user("hi")), model)
     headers = {"x-goog-api-key": "sk-good", "Content-Type": "application/json"}
@@ -726,9 +726,9 @@ def test_fake_whole_answer(upstream: FakeUpstream) -> None:
 def test_fake_drop_mid_stream_is_an_early_end(upstream: FakeUpstream) -> None:
     out, failure, broken = stream_through(upstream, "drop-mid-stream")
     assert broken
-    assert failure == google.EARLY_END
+    assert failure == EARLY_END
     assert deltas(out, "content") == "".join(REPLY[:2])
-    assert out.endswith(error_event(google.EARLY_END))
+    assert out.endswith(error_event(EARLY_END))
     assert DONE not in out
     assert not upstream.seen[-1].finished
 

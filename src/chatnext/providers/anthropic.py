@@ -10,17 +10,14 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 import time
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from chatnext.errors import error_body
-from chatnext.providers.sse import DONE, ChunkWriter, SSEParser, error_event
 
 DEFAULT_MAX_TOKENS = 4096  # Anthropic requires max_tokens; OpenAI clients often leave it out
 CONTINUE = "(continue)"
-EARLY_END = "the upstream ended the answer early"
 
 _SYSTEM_ROLES = frozenset({"system", "developer"})
 _AUTH_TYPES = frozenset({"authentication_error", "permission_error"})
@@ -214,13 +211,13 @@ def response_body(body: bytes, model: str) -> bytes:
         reply["reasoning_content"] = reasoning
     usage = message.get("usage")
     usage = usage if isinstance(usage, dict) else {}
-    prompt, completion = _prompt_tokens(usage) or 0, _count(usage.get("output_tokens"))
+    prompt, completion = prompt_tokens(usage) or 0, token_count(usage.get("output_tokens"))
     completion_body = {
         "id": message.get("id") or f"chatcmpl-{int(time.time() * 1000):x}",
         "object": "chat.completion",
         "created": int(time.time()),
         "model": model,
-        "choices": [{"index": 0, "message": reply, "finish_reason": _finish(message.get("stop_reason"))}],
+        "choices": [{"index": 0, "message": reply, "finish_reason": finish_reason(message.get("stop_reason"))}],
         "usage": {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion},
     }
     return json.dumps(completion_body, ensure_ascii=False).encode()
@@ -230,144 +227,20 @@ def _joined(blocks: list[dict[str, Any]], kind: str) -> str:
     return "".join(b[kind] for b in blocks if b.get("type") == kind and isinstance(b.get(kind), str))
 
 
-def _finish(stop_reason: Any) -> str:
+def finish_reason(stop_reason: Any) -> str:
     return _FINISH.get(stop_reason, "stop") if isinstance(stop_reason, str) else "stop"
 
 
-def _count(value: Any) -> int:
+def token_count(value: Any) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
-def _prompt_tokens(usage: dict[str, Any]) -> int | None:
+def prompt_tokens(usage: dict[str, Any]) -> int | None:
     """Everything read, cached or not (OpenAI counts cache hits as prompt); None when not reported."""
     if not isinstance(usage.get("input_tokens"), int):
         return None
     keys = ("input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")
-    return sum(_count(usage.get(key)) for key in keys)
-
-
-# Text deltas are nearly every event of an answer. In Anthropic's compact
-# form their text is a JSON string literal that can go out as it came,
-# without a parse and a re-encode; anything else takes the general path.
-_TEXT_HEAD = b'{"type":"content_block_delta","index":'
-_TEXT_DELTA = b',"delta":{"type":"text_delta","text":'
-_JSON_STRING = re.compile(rb'"(?:[^"\\\x00-\x1f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))+"')
-
-
-def text_literal(raw: bytes) -> bytes | None:
-    """The text of a compact, non-empty text_delta event as a JSON literal, else None."""
-    if not (raw.startswith(_TEXT_HEAD) and raw.endswith(b"}}")):
-        return None
-    at = raw.find(_TEXT_DELTA, len(_TEXT_HEAD))
-    if at < 0 or not raw[len(_TEXT_HEAD) : at].isdigit():
-        return None
-    literal = raw[at + len(_TEXT_DELTA) : -2]
-    return literal if _JSON_STRING.fullmatch(literal) else None
-
-
-class StreamTranslator:
-    """One streamed Anthropic answer as OpenAI chat.completion.chunk events."""
-
-    def __init__(self, model: str, include_usage: bool) -> None:
-        self._model = model
-        self._include_usage = include_usage
-        self._parser = SSEParser()
-        self._writer = ChunkWriter(model)
-        self._finish = "stop"
-        self._prompt_tokens = 0
-        self._completion_tokens = 0
-        self._counted = False  # message_delta brought the final counts
-        self._outcome: str | None = None  # "" once the answer is complete, else the failure
-
-    def feed(self, data: bytes) -> bytes:
-        if self._outcome is not None:
-            return b""
-        out = []
-        for name, raw in self._parser.feed(data):
-            literal = text_literal(raw)
-            out.append(self._writer.content_literal(literal) if literal else self._event(name, raw))
-            if self._outcome is not None:
-                break
-        return b"".join(out)
-
-    @property
-    def usage(self) -> tuple[int, int] | None:
-        """(prompt, completion) tokens as Anthropic counted them; None before its final count."""
-        return (self._prompt_tokens, self._completion_tokens) if self._counted else None
-
-    def end(self) -> tuple[bytes, str]:
-        if self._outcome is None:
-            # The upstream closed without message_stop: the answer is cut short.
-            return error_event(EARLY_END), EARLY_END
-        return b"", self._outcome
-
-    def _event(self, name: str, raw: bytes) -> bytes:
-        try:
-            event = json.loads(raw)
-        except ValueError:
-            return b""
-        if not isinstance(event, dict):
-            return b""
-        # Anthropic may add event types; the ones not known here carry no text.
-        match event.get("type") or name:
-            case "content_block_delta":
-                return self._delta(event.get("delta"))
-            case "message_start":
-                return self._start(event.get("message"))
-            case "message_delta":
-                return self._stop_reason(event)
-            case "message_stop":
-                return self._complete()
-            case "error":
-                return self._fail(event)
-        return b""
-
-    def _delta(self, delta: Any) -> bytes:
-        if not isinstance(delta, dict):
-            return b""
-        kind = delta.get("type")
-        if kind == "text_delta" and isinstance(text := delta.get("text"), str) and text:
-            return self._writer.delta(content=text)
-        if kind == "thinking_delta" and isinstance(thought := delta.get("thinking"), str) and thought:
-            return self._writer.delta(reasoning=thought)
-        return b""
-
-    def _start(self, message: Any) -> bytes:
-        message = message if isinstance(message, dict) else {}
-        if isinstance(message.get("id"), str) and message["id"]:
-            self._writer = ChunkWriter(self._model, message["id"])
-        self._note_usage(message.get("usage"))
-        return self._writer.delta(role="assistant", content="")
-
-    def _stop_reason(self, event: dict[str, Any]) -> bytes:
-        delta = event.get("delta")
-        if isinstance(delta, dict) and delta.get("stop_reason"):
-            self._finish = _finish(delta["stop_reason"])
-        self._note_usage(event.get("usage"))
-        self._counted = self._counted or isinstance(event.get("usage"), dict)
-        return b""
-
-    def _note_usage(self, usage: Any) -> None:
-        # Counts are cumulative: the latest report wins.
-        if not isinstance(usage, dict):
-            return
-        prompt = _prompt_tokens(usage)
-        if prompt is not None:
-            self._prompt_tokens = prompt
-        if isinstance(usage.get("output_tokens"), int):
-            self._completion_tokens = usage["output_tokens"]
-
-    def _complete(self) -> bytes:
-        self._outcome = ""
-        out = self._writer.finish(self._finish)
-        if self._include_usage:
-            out += self._writer.usage(self._prompt_tokens, self._completion_tokens)
-        return out + DONE
-
-    def _fail(self, event: dict[str, Any]) -> bytes:
-        etype, message = _provider_error(event)
-        self._outcome = f"Anthropic: {message or etype or 'the stream reported an error'}"
-        return error_event(self._outcome, _code(etype, message))
+    return sum(token_count(usage.get(key)) for key in keys)
 
 
 # --- errors and the model list -----------------------------------------------
@@ -375,19 +248,19 @@ class StreamTranslator:
 
 def error_body_for(status: int, body: bytes) -> bytes:
     """An Anthropic error reply in chatnext's one error shape."""
-    etype, message = _provider_error(_json(body))
+    etype, message = provider_error(_json(body))
     etype = etype or _STATUS_TYPES.get(status, "api_error")
-    return error_body(_code(etype, message), f"Anthropic: {message or _fallback_message(status, body)}")
+    return error_body(error_code(etype, message), f"Anthropic: {message or _fallback_message(status, body)}")
 
 
 def refusal(status: int, body: bytes) -> str | None:
     """Why Anthropic refused a key, when another key might do better."""
     if status < 400:
         return None
-    etype, message = _provider_error(_json(body))
+    etype, message = provider_error(_json(body))
     if status == 401 or (status == 403 and etype in _AUTH_TYPES):
         return "unauthorized"
-    if _code(etype, message) == "insufficient_quota":
+    if error_code(etype, message) == "insufficient_quota":
         return "quota"
     if status == 429:
         return "rate_limited"
@@ -414,7 +287,7 @@ def _json(body: bytes) -> Any:
         return None
 
 
-def _provider_error(reply: Any) -> tuple[str, str]:
+def provider_error(reply: Any) -> tuple[str, str]:
     """(type, message) of `{"type": "error", "error": {...}}`; blanks when absent."""
     error = reply.get("error") if isinstance(reply, dict) else None
     if not isinstance(error, dict):
@@ -423,7 +296,7 @@ def _provider_error(reply: Any) -> tuple[str, str]:
     return etype if isinstance(etype, str) else "", message if isinstance(message, str) else ""
 
 
-def _code(etype: str, message: str) -> str:
+def error_code(etype: str, message: str) -> str:
     # Anthropic reports an empty prepaid balance as a plain bad request.
     if etype == "invalid_request_error" and "credit balance" in message.lower():
         return "insufficient_quota"

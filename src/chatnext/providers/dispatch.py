@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chatnext.models import Model
-from chatnext.providers import anthropic, google
+from chatnext.providers import anthropic, anthropic_stream, google, google_stream
 from chatnext.providers.openai import shape_request
 from chatnext.providers.registry import Provider
 from chatnext.providers.sse import StreamTranslator
@@ -73,7 +73,7 @@ def plan_chat(provider: Provider, model: Model, payload: dict[str, Any], body: b
                 refusal=anthropic.refusal,
             ),
             stream,
-            translator=lambda: anthropic.StreamTranslator(name, include_usage),
+            translator=lambda: anthropic_stream.StreamTranslator(name, include_usage),
             response=lambda raw: anthropic.response_body(raw, name),
             error=anthropic.error_body_for,
         )
@@ -85,7 +85,7 @@ def plan_chat(provider: Provider, model: Model, payload: dict[str, Any], body: b
                 target, "POST", path, google.request_body(payload, name), query, user_key, refusal=google.refusal
             ),
             stream,
-            translator=lambda: google.StreamTranslator(name, include_usage),
+            translator=lambda: google_stream.StreamTranslator(name, include_usage),
             response=lambda raw: google.response_body(raw, name),
             error=google.error_body_for,
         )

@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import unquote_to_bytes, urlsplit
 
 from chatnext.errors import HTTPError, error_body
-from chatnext.providers.sse import DONE, ChunkWriter, SSEParser, error_event
+from chatnext.providers.sse import ChunkWriter
 
 # Gemini model ids are plain slugs ("gemini-2.5-flash-preview-05-20"); the
 # name becomes a path segment, so anything else is refused rather than
@@ -79,8 +79,6 @@ _CODE_BY_HTTP = {
     429: "rate_limit_exceeded",
     503: "upstream_overloaded",
 }
-
-EARLY_END = "the upstream ended the answer early"
 
 
 def _dumps(value: Any) -> bytes:
@@ -214,14 +212,14 @@ def request_body(payload: dict[str, Any], model: str) -> bytes:
 # --- answers -----------------------------------------------------------------
 
 
-def _candidate(reply: dict[str, Any]) -> dict[str, Any]:
+def candidate_of(reply: dict[str, Any]) -> dict[str, Any]:
     candidates = reply.get("candidates")
     if isinstance(candidates, list) and candidates and isinstance(candidates[0], dict):
         return candidates[0]
     return {}
 
 
-def _texts(candidate: dict[str, Any]) -> list[tuple[bool, str]]:
+def texts_of(candidate: dict[str, Any]) -> list[tuple[bool, str]]:
     """(is a thought, text) for every text part of a candidate."""
     content = candidate.get("content")
     parts = content.get("parts") if isinstance(content, dict) else None
@@ -234,7 +232,7 @@ def _texts(candidate: dict[str, Any]) -> list[tuple[bool, str]]:
     ]
 
 
-def _finish(reply: dict[str, Any], candidate: dict[str, Any]) -> str | None:
+def finish_reason(reply: dict[str, Any], candidate: dict[str, Any]) -> str | None:
     reason = candidate.get("finishReason")
     if isinstance(reason, str):
         return _FINISH.get(reason, "stop")
@@ -249,7 +247,7 @@ def _count(usage: dict[str, Any], name: str) -> int:
     return value if isinstance(value, int) else 0
 
 
-def _usage(usage: dict[str, Any]) -> tuple[int, int]:
+def usage_counts(usage: dict[str, Any]) -> tuple[int, int]:
     """(prompt tokens, completion tokens); thoughts are billed as output."""
     completion = _count(usage, "candidatesTokenCount") + _count(usage, "thoughtsTokenCount")
     return _count(usage, "promptTokenCount"), completion
@@ -263,8 +261,8 @@ def response_body(body: bytes, model: str) -> bytes:
         reply = None
     if not isinstance(reply, dict):
         raise HTTPError(502, "upstream_bad_reply", "Google sent an answer that is not a JSON object")
-    candidate = _candidate(reply)
-    texts = _texts(candidate)
+    candidate = candidate_of(reply)
+    texts = texts_of(candidate)
     message: dict[str, Any] = {"role": "assistant", "content": "".join(t for thought, t in texts if not thought)}
     reasoning = "".join(t for thought, t in texts if thought)
     if reasoning:
@@ -275,11 +273,11 @@ def response_body(body: bytes, model: str) -> bytes:
         "object": "chat.completion",
         "created": int(time.time()),
         "model": model,
-        "choices": [{"index": 0, "message": message, "finish_reason": _finish(reply, candidate) or "stop"}],
+        "choices": [{"index": 0, "message": message, "finish_reason": finish_reason(reply, candidate) or "stop"}],
     }
     usage = reply.get("usageMetadata")
     if isinstance(usage, dict):
-        prompt, completion = _usage(usage)
+        prompt, completion = usage_counts(usage)
         answer["usage"] = {
             "prompt_tokens": prompt,
             "completion_tokens": completion,
@@ -288,96 +286,10 @@ def response_body(body: bytes, model: str) -> bytes:
     return _dumps(answer)
 
 
-class StreamTranslator:
-    """Gemini's alt=sse stream as OpenAI chat.completion.chunk events.
-
-    Gemini sends no [DONE]: an answer is whole once a candidate carried a
-    finishReason (or the prompt was blocked) and the upstream closed.
-    """
-
-    def __init__(self, model: str, include_usage: bool) -> None:
-        self._writer = ChunkWriter(model)
-        self._parser = SSEParser()
-        self._include_usage = include_usage
-        self._started = False
-        self._finish: str | None = None
-        self._usage: dict[str, Any] | None = None
-        self._failure = ""
-
-    def feed(self, data: bytes) -> bytes:
-        if self._failure:
-            return b""  # the browser was told; what follows an error is not an answer
-        out = []
-        for _, raw in self._parser.feed(data):
-            if self._failure:
-                break
-            try:
-                event = json.loads(raw)
-            except ValueError:
-                continue
-            if isinstance(event, dict):
-                out.append(self._event(event))
-        return b"".join(out)
-
-    def _event(self, event: dict[str, Any]) -> bytes:
-        error = event.get("error")
-        if error is not None:
-            code, message = _describe(0, error)
-            self._failure = message
-            return error_event(message, code)
-        candidate = _candidate(event)
-        finish = _finish(event, candidate)
-        if finish is not None:
-            self._finish = finish
-        usage = event.get("usageMetadata")
-        if isinstance(usage, dict):
-            self._usage = usage
-        out = []
-        # Consecutive parts of one kind go out as one chunk.
-        kind, pending = False, ""
-        for thought, text in _texts(candidate):
-            if pending and thought != kind:
-                out.append(self._delta(kind, pending))
-                pending = ""
-            kind, pending = thought, pending + text
-        if pending:
-            out.append(self._delta(kind, pending))
-        return b"".join(out)
-
-    def _delta(self, thought: bool, text: str) -> bytes:
-        role = None if self._started else "assistant"
-        self._started = True
-        if thought:
-            return self._writer.delta(reasoning=text, role=role)
-        return self._writer.delta(content=text, role=role)
-
-    @property
-    def usage(self) -> tuple[int, int] | None:
-        """(prompt, completion) tokens from the latest usageMetadata: Gemini's counts are running totals."""
-        return None if self._usage is None else _usage(self._usage)
-
-    def end(self) -> tuple[bytes, str]:
-        # An upstream may close without the blank line after its last event.
-        tail = self.feed(b"\n\n") if self._parser.pending and not self._failure else b""
-        if self._failure:
-            return tail, self._failure
-        if self._finish is None:
-            # Nothing told the browser yet; the relay sends these bytes as they are.
-            return tail + error_event(EARLY_END), EARLY_END
-        out = [tail]
-        if not self._started:
-            out.append(self._writer.delta(content="", role="assistant"))
-        out.append(self._writer.finish(self._finish))
-        if self._include_usage and self._usage is not None:
-            out.append(self._writer.usage(*_usage(self._usage)))
-        out.append(DONE)
-        return b"".join(out), ""
-
-
 # --- errors and keys ---------------------------------------------------------
 
 
-def _describe(status: int, error: Any) -> tuple[str, str]:
+def describe_error(status: int, error: Any) -> tuple[str, str]:
     """(chatnext code, message) for Gemini's `error` object."""
     if not isinstance(error, dict):
         return _CODE_BY_HTTP.get(status, "upstream_error"), f"Google: HTTP {status}"
@@ -406,7 +318,7 @@ def error_body_for(status: int, body: bytes) -> bytes:
     try:
         reply = json.loads(body)
     except ValueError:
-        code, message = _describe(status, None)
+        code, message = describe_error(status, None)
         text = body.decode("utf-8", "replace").strip()
         # An HTML page from a proxy says nothing a person could act on.
         if text and not text.startswith("<"):
@@ -415,7 +327,7 @@ def error_body_for(status: int, body: bytes) -> bytes:
     # Stream requests get their errors wrapped in a one-element array.
     if isinstance(reply, list) and reply:
         reply = reply[0]
-    return error_body(*_describe(status, reply.get("error") if isinstance(reply, dict) else None))
+    return error_body(*describe_error(status, reply.get("error") if isinstance(reply, dict) else None))
 
 
 def refusal(status: int, body: bytes) -> str | None:

@@ -12,6 +12,7 @@ import time
 from typing import Any, Protocol
 
 DONE = b"data: [DONE]\n\n"
+EARLY_END = "the upstream ended the answer early"
 
 
 class SSEParser:
