@@ -212,6 +212,27 @@ def test_sidebar_new_rename_delete_undo_and_search(app: ChatApp, upstream: FakeU
     expect(titles).to_have_text(["Fruit notes"])
 
 
+def test_a_deleted_chat_stays_deleted_when_the_page_reloads_at_once(app: ChatApp, upstream: FakeUpstream) -> None:
+    # The reload starts in the same task as the click: whatever records the
+    # deletion must survive a page torn down before its writes commit.
+    upstream.replies[MODEL] = Reply("Noted.")
+    names = ["first note", "second note", "third note"]
+    for i, name in enumerate(names):
+        if i:
+            app.page.locator("aside.sidebar .new-chat").click()
+            expect(app.questions).to_have_count(0)
+        app.ask(name)
+    titles = app.chat_items.locator(".chat-title")
+    expect(titles).to_have_text(names[::-1])
+    for i, name in enumerate(names):
+        app.page.evaluate(
+            '(label) => { document.querySelector(`button[aria-label="${label}"]`).click(); location.reload(); }',
+            f"Delete: {name}",
+        )
+        app.wait_ready()
+        expect(titles).to_have_text(names[i + 1 :][::-1])
+
+
 def test_commands_clear_and_new(app: ChatApp, upstream: FakeUpstream) -> None:
     upstream.replies[MODEL] = Reply("Remembered: the colour is teal.")
     app.ask("My favourite colour is teal")

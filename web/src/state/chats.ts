@@ -21,9 +21,10 @@ export function currentChat(): Chat | undefined {
 
 export async function loadChats(): Promise<void> {
   // Deletions the last page did not finish (it closed within the undo window) happen now.
-  const unfinished = (await db.get<string[]>("kv", "pendingDeletes")) ?? [];
-  for (const id of unfinished) await db.deleteChatRecords(id);
-  if (unfinished.length) await db.del("kv", "pendingDeletes");
+  for (const id of owedDeletes()) {
+    await db.deleteChatRecords(id);
+    oweDelete(id, false);
+  }
   const all = await db.getAll<Chat>("chats");
   chats.set(all.sort(byNewest));
   const last = await db.get<string>("kv", "currentChat");
@@ -147,14 +148,35 @@ export function deleteChat(id: string): Chat | undefined {
   if (currentId.get() === id) void openChat(list[0]?.id ?? null);
   const timer = setTimeout(() => finishDelete(id), UNDO_MS);
   pendingDeletes.set(id, { chat, timer });
-  // Written at once, in one request: a page closed before the timer still
-  // leaves a record that the next start finishes.
-  void recordPending();
+  oweDelete(id, true);
   return chat;
 }
 
-function recordPending(): Promise<void> {
-  return db.put("kv", [...pendingDeletes.keys()], "pendingDeletes");
+// Deletions owed are listed in localStorage, not IndexedDB: its writes are
+// synchronous, so a page reloaded or closed right after Delete still leaves
+// the record (an IndexedDB write still in flight dies with the page). An id
+// leaves the list only once its records are gone.
+const OWED = "chatnext.pendingDeletes";
+
+function owedDeletes(): string[] {
+  try {
+    const ids: unknown = JSON.parse(localStorage.getItem(OWED) ?? "[]");
+    return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === "string") : [];
+  } catch {
+    return [];
+  }
+}
+
+// Read, change, write: another tab may have its own deletions in the list.
+function oweDelete(id: string, owed: boolean): void {
+  const ids = owedDeletes().filter((x) => x !== id);
+  if (owed) ids.push(id);
+  try {
+    if (ids.length) localStorage.setItem(OWED, JSON.stringify(ids));
+    else localStorage.removeItem(OWED);
+  } catch {
+    // Storage refused (private mode, quota): the timer and pagehide still delete.
+  }
 }
 
 function finishDelete(id: string): void {
@@ -162,7 +184,7 @@ function finishDelete(id: string): void {
   if (!pending) return;
   clearTimeout(pending.timer);
   pendingDeletes.delete(id);
-  void db.deleteChatRecords(id).then(recordPending);
+  void db.deleteChatRecords(id).then(() => oweDelete(id, false));
 }
 
 export function undoDelete(id: string): void {
@@ -170,7 +192,7 @@ export function undoDelete(id: string): void {
   if (!pending) return;
   clearTimeout(pending.timer);
   pendingDeletes.delete(id);
-  void recordPending();
+  oweDelete(id, false);
   chats.update((list) => [...list, pending.chat].sort(byNewest));
   void openChat(id);
 }
