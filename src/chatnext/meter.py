@@ -3,12 +3,14 @@
 Every chat request is admitted before the upstream hears of it and finished
 once its answer is over: complete, failed, or abandoned by the browser.
 
-For a policy code with limits, admit() reserves in one atomic store call
-one request on this minute's counter and an estimate of the tokens and cost
-on this day's and this month's counters, one counter per limit the code
-has. A reservation that would pass a limit refuses the request (429) before
-any upstream is called, so parallel requests cannot overshoot a budget
-between them. Callers without limits (a plain CODE, an own key, an open
+For a policy code with limits, admit() reserves one request on this
+minute's counter and an estimate of the tokens and cost on this day's and
+this month's counters, one counter per limit the code has, atomically: from
+the share of each limit this process already reserved in the store ahead
+of its requests when that covers it (allotment.py), else in one store call.
+A reservation that would pass a limit refuses the request (429) before any
+upstream is called, so parallel requests cannot overshoot a budget between
+them. Callers without limits (a plain CODE, an own key, an open
 server) reserve nothing: their requests never wait on the store.
 
 finish() puts the estimate right: each token and cost counter gets the
@@ -34,6 +36,7 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from chatnext import metrics
+from chatnext.allotment import Allotments
 from chatnext.auth import Caller
 from chatnext.errors import HTTPError
 from chatnext.estimate import estimate_prompt, expected_completion
@@ -179,6 +182,8 @@ class Meter:
         # Each code's counters this minute: keys, limits and resets change at most once a minute.
         self._slots: dict[tuple[str, Limits], tuple[_Slot, ...]] = {}
         self._slots_minute = 0
+        # Budget reserved ahead of requests, so that most need no store call (allotment.py).
+        self.ahead = Allotments(store)
         self._pending: list[_Finished] = []
         self._timer: asyncio.TimerHandle | None = None
         # The running writers, held so they are not garbage-collected mid-write.
@@ -229,7 +234,7 @@ class Meter:
         slots = self._slots_of(entry.label, limits, now)
         counters = [Counter(s.key, amounts[s.kind], s.limit, s.ttl) for s in slots]
         try:
-            refused = await self.store.reserve(counters)
+            refused = await self.ahead.reserve(counters, [s.reset for s in slots])
         except Exception as exc:
             log.error("usage store failed to reserve for %s: %s", entry.label, type(exc).__name__)
             raise HTTPError(
@@ -246,6 +251,7 @@ class Meter:
         if minute != self._slots_minute:
             self._slots.clear()
             self._slots_minute = minute
+            self.ahead.forget(now)
         found = self._slots.get((label, limits))
         if found is None:
             found = self._slots[(label, limits)] = _slots(label, limits, now)
@@ -302,6 +308,10 @@ class Meter:
 
     async def close(self) -> None:
         await self.flush()
+        try:
+            await self.ahead.release(self.clock())
+        except Exception as exc:
+            log.error("usage store failed to take back budget reserved ahead: %s", type(exc).__name__)
 
     async def _write_pending(self) -> None:
         batch, self._pending = self._pending, []

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 
-@dataclass(frozen=True)
-class UsageRecord:
-    """One relayed request, written once when it ends."""
+class UsageRecord(NamedTuple):
+    """One relayed request, written once when it ends; stored as its fields, in order."""
 
     at: float  # epoch seconds
     code: str  # the access code's label; "" for a user's own key

@@ -11,7 +11,6 @@ import json
 import math
 import time
 from collections.abc import Callable
-from dataclasses import astuple
 from datetime import date, timedelta
 from typing import Any
 
@@ -132,7 +131,7 @@ class RedisStore:
             for r in records:
                 day_key = f"{PREFIX}usage:{day_of(r.at)}"
                 group = "\t".join((r.code, r.model, r.provider))
-                event = json.dumps(astuple(r))
+                event = json.dumps(r)
                 pipe.hincrby(day_key, f"{group}\trequests", 1)
                 pipe.hincrby(day_key, f"{group}\terrors", int(r.status >= 400))
                 pipe.hincrby(day_key, f"{group}\tprompt_tokens", r.prompt_tokens)
