@@ -22,7 +22,6 @@ the store on every request, as they must.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 from chatnext.store import Counter, Store
 
@@ -56,9 +55,10 @@ class Allotments:
             if part:
                 held[c.key] -= part
         short = [
-            (i, replace(c, amount=c.amount - part)) for i, (c, part) in enumerate(zip(counters, taken, strict=True))
+            (i, Counter(c.key, c.amount - part, c.limit, c.ttl))
+            for i, (c, part) in enumerate(zip(counters, taken, strict=True))
+            if c.amount > part
         ]
-        short = [(i, c) for i, c in short if c.amount > 0]
         try:
             ahead = [_ahead(c) for _, c in short]
             refused = await self._ask(short, ahead)
@@ -91,7 +91,7 @@ class Allotments:
 
     async def _ask(self, short: list[tuple[int, Counter]], ahead: list[float]) -> int | None:
         return await self.store.reserve(
-            [replace(c, amount=c.amount + extra) for (_, c), extra in zip(short, ahead, strict=True)]
+            [Counter(c.key, c.amount + extra, c.limit, c.ttl) for (_, c), extra in zip(short, ahead, strict=True)]
         )
 
     def _give_back(self, counters: list[Counter], taken: list[float]) -> None:
