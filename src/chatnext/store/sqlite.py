@@ -99,13 +99,7 @@ class SQLiteStore:
             db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError:
             return False, None  # another writer (this store's thread, another process) holds the lock
-        try:
-            result = work(db)
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        return True, result
+        return True, _committed(db, work)
 
     async def _run(self, work: Callable[[sqlite3.Connection], T]) -> T:
         loop = asyncio.get_running_loop()
@@ -116,17 +110,15 @@ class SQLiteStore:
         return work(self._db)
 
     def _write(self, db: sqlite3.Connection, work: Callable[[sqlite3.Connection], T]) -> T:
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        def then_purge(db: sqlite3.Connection) -> T:
             result = work(db)
             self._writes += 1
             if self._writes % PURGE_EVERY == 0:
                 db.execute("DELETE FROM kv WHERE expires IS NOT NULL AND expires <= ?", (self.clock(),))
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        return result
+            return result
+
+        db.execute("BEGIN IMMEDIATE")
+        return _committed(db, then_purge)
 
     def _left(self, expires: float | None, now: float) -> float:
         return math.inf if expires is None else expires - now
@@ -314,6 +306,17 @@ class SQLiteStore:
             await self._run(work)
             self._db = None
         self._pool.shutdown(wait=True)
+
+
+def _committed(db: sqlite3.Connection, work: Callable[[sqlite3.Connection], T]) -> T:
+    """Run `work` in the transaction just begun on `db`: committed if it returns, rolled back if it raises."""
+    try:
+        result = work(db)
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    return result
 
 
 def _num(value: float) -> str:
